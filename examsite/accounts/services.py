@@ -1,0 +1,82 @@
+"""Accounts: creating users and checking passwords with a lock after repeated failures."""
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ..audit.services import record
+from ..clock import now
+from ..extensions import db
+from ..models import ROLES, User
+
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message is for the user."""
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    message: str | None = None
+
+
+def authenticate(username: str, password: str, *, max_failures: int, lock_minutes: int) -> LoginResult:
+    """Check a login. Locks the account for ``lock_minutes`` after ``max_failures`` wrong passwords.
+
+    The caller commits: failure counts must be stored even when the login fails.
+    """
+    refused = "用户名或密码错误。"
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        return LoginResult(None, refused)
+    moment = now()
+    if user.locked_until and user.locked_until > moment:
+        minutes = max(1, int((user.locked_until - moment).total_seconds() // 60) + 1)
+        return LoginResult(None, f"密码连续输错次数过多，账号已锁定，请 {minutes} 分钟后再试。")
+    if not user.check_password(password):
+        user.failed_logins += 1
+        if user.failed_logins >= max_failures:
+            user.locked_until = moment + timedelta(minutes=lock_minutes)
+            user.failed_logins = 0
+            return LoginResult(None, f"密码连续输错 {max_failures} 次，账号已锁定 {lock_minutes} 分钟。")
+        left = max_failures - user.failed_logins
+        return LoginResult(None, f"{refused}再输错 {left} 次账号将被锁定。")
+    if not user.active:
+        return LoginResult(None, "该账号已停用，请联系考试管理员。")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = moment
+    return LoginResult(user)
+
+
+def generate_password() -> str:
+    """A password that is easy to read aloud and type: no 0/O or 1/l."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def create_user(username: str, password: str, role: str, display_name: str, *,
+                unit=None, actor: User | None = None) -> User:
+    """Create an account; raises AccountError with a Chinese message on bad input."""
+    username = username.strip()
+    if not username:
+        raise AccountError("用户名不能为空。")
+    if role not in ROLES:
+        raise AccountError(f"未知角色：{role}。")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
+    if role == "liaison" and unit is None:
+        raise AccountError("单位联络员必须指定所属单位。")
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise AccountError(f"用户名 {username} 已存在。")
+    user = User(username=username, role=role, display_name=display_name.strip() or username,
+                unit=unit)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record("user.create", f"创建{ROLES[role]}账号 {username}", target=user,
+           detail={"role": role, "unit": unit.path if unit else None}, user=actor)
+    return user

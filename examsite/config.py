@@ -1,0 +1,70 @@
+"""Configuration, read from the environment only.
+
+EXAMSITE_ENV            development | production (default production)
+EXAMSITE_SECRET_KEY     required in production; development keeps one in instance/
+EXAMSITE_DATABASE_URL   SQLAlchemy URL; default SQLite under instance/
+EXAMSITE_UPLOAD_LIMIT_MB  largest upload accepted (default 20)
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _sqlite_default(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "examsite.sqlite3")
+
+
+def _development_secret(instance_path: str) -> str:
+    """A random key kept in instance/ so development sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Let a plain postgresql:// URL use psycopg 3, the driver examsite ships."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(instance_path: str, secret: str | None = None) -> dict:
+    """Settings from the environment; ``secret`` (from tests) stands in for EXAMSITE_SECRET_KEY."""
+    env = os.environ.get("EXAMSITE_ENV", "production")
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    secret = secret or os.environ.get("EXAMSITE_SECRET_KEY")
+    if not secret:
+        if env != "development":
+            raise ConfigError(
+                "EXAMSITE_SECRET_KEY is not set. Set it to a long random string "
+                "(python -c 'import secrets; print(secrets.token_hex(32))'), "
+                "or set EXAMSITE_ENV=development on a development machine."
+            )
+        secret = _development_secret(instance_path)
+    upload_mb = int(os.environ.get("EXAMSITE_UPLOAD_LIMIT_MB", "20"))
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("EXAMSITE_DATABASE_URL") or _sqlite_default(instance_path)
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": upload_mb * 1024 * 1024,
+        "UPLOAD_LIMIT_MB": upload_mb,
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("EXAMSITE_SECURE_COOKIES") == "1",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("EXAMSITE_SECURE_COOKIES") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,  # a test may last hours; the token lives with the session
+        "ROSTER_PAGE_SIZE": 50,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_MINUTES": 15,
+    }

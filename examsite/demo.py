@@ -1,0 +1,129 @@
+"""`flask demo`: a district to try examsite with. Safe to run again: it never duplicates."""
+import random
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from .accounts.services import create_user, generate_password
+from .audit.services import record
+from .extensions import db
+from .models import Staff, Tier, Unit, User
+
+DISTRICT = "城南区"
+#: unit → its sub-units
+UNIT_TREE = {
+    "区纪委监委": ["党风政风监督室", "第一纪检监察室", "第二纪检监察室", "案件审理室"],
+    "区委办公室": ["秘书科", "综合科"],
+    "区财政局": ["办公室", "预算股", "国库股"],
+    "区教育局": ["办公室", "基础教育股"],
+    "区自然资源局": ["办公室", "耕地保护股"],
+    "城关镇": ["党政办", "经济发展办", "社会事务办"],
+    "东岗镇": ["党政办", "农业农村办"],
+    "西湖街道": ["党政办", "社区建设办", "综合执法队"],
+}
+#: tier → (share of staff, positions)
+TIERS = {
+    "县处级": (0.07, ["局长", "副局长", "镇党委书记", "镇长", "街道党工委书记", "副区长"]),
+    "乡科级": (0.28, ["科长", "副科长", "股长", "副镇长", "镇党委委员", "办公室主任"]),
+    "一般干部": (0.65, ["科员", "办事员", "一级科员", "四级主任科员", "专技人员"]),
+}
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅玲海燕文斌辉鹏宇浩晨琳欣怡子涵雨萱博文思远俊杰佳琪"
+STAFF_COUNT = 300
+DEMO_LIAISON_UNIT = "城关镇"
+
+
+def build_units() -> dict[str, Unit]:
+    """The demo unit tree; existing units are reused. Returns units by path."""
+    units = {u.path: u for u in db.session.scalars(select(Unit))}
+
+    def ensure(name, parent):
+        path = f"{parent.path}/{name}" if parent else name
+        if path not in units:
+            units[path] = Unit(name=name, parent=parent)
+            db.session.add(units[path])
+        return units[path]
+
+    district = ensure(DISTRICT, None)
+    for order, (name, children) in enumerate(UNIT_TREE.items()):
+        unit = ensure(name, district)
+        unit.sort_order = order
+        for child in children:
+            ensure(child, unit)
+    db.session.flush()
+    return units
+
+
+def build_staff(units: dict[str, Unit]) -> int:
+    """About STAFF_COUNT staff over the leaf units and tiers; the same on every run."""
+    rng = random.Random(20260601)
+    tiers = {t.name: t for t in db.session.scalars(select(Tier))}
+    leaves = [u for u in units.values() if u.path.count("/") == 2]
+    known = {s.staff_no for s in db.session.scalars(select(Staff))}
+    added = 0
+    for number in range(1, STAFF_COUNT + 1):
+        roll, cumulative = rng.random(), 0.0
+        for tier_name, (share, positions) in TIERS.items():
+            cumulative += share
+            if roll < cumulative:
+                break
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        unit = rng.choice(leaves)
+        position = rng.choice(positions)
+        staff_no = f"CN{number:04d}"
+        if staff_no in known:
+            continue
+        db.session.add(Staff(staff_no=staff_no, name=name, unit=unit, tier=tiers[tier_name],
+                             position=position))
+        added += 1
+    db.session.flush()
+    return added
+
+
+def demo_accounts(units: dict[str, Unit]) -> list[tuple[str, str, str]]:
+    """One account of each role, with a fresh password each run. Returns (role, user, password)."""
+    examinee_staff = db.session.scalar(select(Staff).where(Staff.staff_no == "CN0001"))
+    wanted = [
+        ("admin", "admin", "演示管理员", None, None),
+        ("liaison", "liaison", "城关镇联络员", units[f"{DISTRICT}/{DEMO_LIAISON_UNIT}"], None),
+        ("examinee", examinee_staff.staff_no, examinee_staff.name, None, examinee_staff),
+    ]
+    printed = []
+    for role, username, display, unit, staff in wanted:
+        password = generate_password()
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = create_user(username, password, role, display, unit=unit)
+        else:
+            user.set_password(password)
+            user.failed_logins, user.locked_until = 0, None
+        if staff is not None:
+            staff.user = user
+        printed.append((role, username, password))
+    return printed
+
+
+def is_empty() -> bool:
+    return not db.session.scalar(select(func.count(User.id)))
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="只在数据库里还没有任何账号时载入。")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Load the demo district: units, about 300 staff and one account of each role."""
+    if if_empty and not is_empty():
+        click.echo("数据库中已有数据，未载入演示数据。需要演示账号的新密码时运行：flask demo")
+        return
+    units = build_units()
+    added = build_staff(units)
+    accounts = demo_accounts(units)
+    record("demo.load", f"载入演示数据：单位 {len(units)} 个，新增人员 {added} 人",
+           detail={"units": len(units), "staff_added": added})
+    db.session.commit()
+    click.echo(f"演示数据已就绪：单位 {len(units)} 个，本次新增人员 {added} 人。")
+    click.echo("演示账号（密码每次运行 flask demo 都会重新生成）：")
+    labels = {"admin": "考试管理员", "liaison": "单位联络员", "examinee": "考生"}
+    for role, username, password in accounts:
+        click.echo(f"  {labels[role]}：用户名 {username}  密码 {password}")

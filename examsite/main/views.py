@@ -1,0 +1,42 @@
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import AuditLog, Staff, Unit, User
+from ..roster.services import subtree_ids
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/home")
+@login_required
+def home():
+    if current_user.role == "admin":
+        counts = {
+            "staff": db.session.scalar(select(func.count(Staff.id))),
+            "units": db.session.scalar(select(func.count(Unit.id))),
+            "users": db.session.scalar(select(func.count(User.id))),
+        }
+        recent = db.session.scalars(
+            select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(8)
+        ).all()
+        return render_template("main/admin_home.html", counts=counts, recent=recent)
+    if current_user.role == "liaison":
+        within = subtree_ids(current_user.unit_id)
+        staff = db.session.scalar(select(func.count(Staff.id)).where(Staff.unit_id.in_(within)))
+        return render_template("main/liaison_home.html", staff=staff, unit_count=len(within))
+    return render_template("main/examinee_home.html", staff=current_user.staff)
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and benchmarks: answers without touching the database."""
+    return {"status": "ok"}

@@ -1,0 +1,60 @@
+"""Login accounts."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..clock import now
+from ..extensions import db
+
+#: role → how the interface names it
+ROLES = {"admin": "考试管理员", "liaison": "单位联络员", "examinee": "考生"}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'liaison', 'examinee')", name="role_known"),
+        CheckConstraint("role != 'liaison' OR unit_id IS NOT NULL", name="liaison_has_unit"),
+        CheckConstraint("failed_logins >= 0", name="failed_logins_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: login name; for examinees usually the 工号
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    #: name shown in the interface
+    display_name: Mapped[str] = mapped_column(String(60))
+    #: a liaison's unit: he sees it and the units under it, nothing else
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    #: a disabled account cannot log in
+    active: Mapped[bool] = mapped_column(default=True)
+    #: wrong passwords since the last good login
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    #: no login accepted before this time (naive UTC)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    unit: Mapped["Unit | None"] = relationship()  # noqa: F821
+    staff: Mapped["Staff | None"] = relationship(back_populates="user")  # noqa: F821
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return ROLES[self.role]
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"

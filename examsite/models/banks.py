@@ -1,0 +1,62 @@
+"""Question banks (题库) and their questions."""
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+
+#: question type → how the interface names it
+QUESTION_TYPES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
+
+
+class Bank(db.Model):
+    __tablename__ = "bank"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="bank", order_by="Question.id"
+    )
+
+
+class Question(db.Model):
+    __tablename__ = "question"
+    __table_args__ = (
+        CheckConstraint("qtype IN ('single', 'multiple', 'judge', 'fill')", name="qtype_known"),
+        CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 1 AND 5", name="difficulty_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("bank.id"), index=True)
+    #: single | multiple | judge | fill
+    qtype: Mapped[str] = mapped_column(String(10), index=True)
+    #: the stem as the examinee reads it; blanks shown as ____ or （  ）
+    stem: Mapped[str] = mapped_column(Text)
+    #: option texts without their labels, in bank order (empty for judge and fill)
+    options: Mapped[list] = mapped_column(JSON, default=list)
+    #: "C" / "ABD" for choices, true/false for judge, a list per blank for fill
+    answer: Mapped[object] = mapped_column(JSON)
+    #: 解析
+    explanation: Mapped[str | None] = mapped_column(Text)
+    #: 法规/出处, e.g. 中国共产党纪律处分条例
+    regulation: Mapped[str | None] = mapped_column(String(200), index=True)
+    #: 1 (easy) … 5 (hard)
+    difficulty: Mapped[int | None]
+    #: points given by the bank's section heading, if any
+    points: Mapped[float | None] = mapped_column(Numeric(6, 2))
+    #: line or paragraph of the imported file the question came from
+    source_line: Mapped[int | None]
+    #: normalised stem and options, for finding duplicates
+    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: a retired question is never drawn again; old attempts still show it
+    retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
+    bank: Mapped[Bank] = relationship(back_populates="questions")

@@ -1,0 +1,131 @@
+"""Tests (测试), their paper plans per tier, attempts and answers."""
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON, BigInteger, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+
+
+class Exam(db.Model):
+    """A test with a window, taken by every staff member in scope (全员) or by those drawn (抽测)."""
+
+    __tablename__ = "exam"
+    __table_args__ = (
+        CheckConstraint("mode IN ('all', 'sample')", name="mode_known"),
+        CheckConstraint("closes_at > opens_at", name="window_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    #: all = 全员, sample = 抽测
+    mode: Mapped[str] = mapped_column(String(10), default="all")
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    #: examinees may see their paper with keys after their attempt is closed
+    review_allowed: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    plans: Mapped[list["PaperPlan"]] = relationship(back_populates="exam")
+
+
+class ExamUnit(db.Model):
+    """A unit whose staff (with its sub-units) take a test."""
+
+    __tablename__ = "exam_unit"
+
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+
+
+class PaperPlan(db.Model):
+    """How the paper of one tier is drawn (试卷方案)."""
+
+    __tablename__ = "paper_plan"
+    __table_args__ = (
+        UniqueConstraint("exam_id", "tier_id", name="uq_paper_plan_exam_tier"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        CheckConstraint(
+            "multiple_scoring IN ('all_or_nothing', 'partial')", name="multiple_scoring_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"))
+    tier_id: Mapped[int] = mapped_column(ForeignKey("tier.id"))
+    #: [{"qtype", "count", "points", "regulation"?, "difficulty"?}, ...]
+    sections: Mapped[list] = mapped_column(JSON, default=list)
+    duration_minutes: Mapped[int]
+    pass_mark: Mapped[float] = mapped_column(Numeric(6, 2))
+    #: all_or_nothing (多选、少选、错选均不得分) or partial
+    multiple_scoring: Mapped[str] = mapped_column(String(20), default="all_or_nothing")
+
+    exam: Mapped[Exam] = relationship(back_populates="plans")
+    tier: Mapped["Tier"] = relationship()  # noqa: F821
+
+
+class Attempt(db.Model):
+    """One examinee's sitting of a test: his own paper and his clock."""
+
+    __tablename__ = "attempt"
+    __table_args__ = (
+        UniqueConstraint("exam_id", "staff_id", "number", name="uq_attempt_exam_staff_number"),
+        CheckConstraint("deadline >= started_at", name="deadline_after_start"),
+        CheckConstraint("number >= 1", name="number_positive"),
+        CheckConstraint(
+            "(submitted_at IS NULL) = (closed_by IS NULL)", name="closed_has_time_and_cause"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("paper_plan.id"))
+    #: 1 for the first sitting; a retake granted by the admin is 2, 3, …
+    number: Mapped[int] = mapped_column(default=1)
+    #: seed of the generator that drew this paper
+    seed: Mapped[str] = mapped_column(String(64))
+    #: the drawn questions in order, each with its option order and a frozen copy
+    paper: Mapped[list] = mapped_column(JSON, default=list)
+    started_at: Mapped[datetime]
+    #: min(start + duration, window close), fixed at start
+    deadline: Mapped[datetime] = mapped_column(index=True)
+    submitted_at: Mapped[datetime | None]
+    #: examinee | deadline | admin
+    closed_by: Mapped[str | None] = mapped_column(String(20))
+    score: Mapped[float | None] = mapped_column(Numeric(7, 2))
+    #: score per question type
+    score_detail: Mapped[dict | None] = mapped_column(JSON)
+    passed: Mapped[bool | None]
+
+    exam: Mapped[Exam] = relationship()
+    staff: Mapped["Staff"] = relationship()  # noqa: F821
+    plan: Mapped[PaperPlan] = relationship()
+    answers: Mapped[list["Answer"]] = relationship(back_populates="attempt")
+
+
+class Answer(db.Model):
+    """The examinee's response to one question of his attempt."""
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id", name="uq_answer_attempt_question"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
+    #: what he chose or typed, in the bank's option labels
+    response: Mapped[object | None] = mapped_column(JSON)
+    #: the browser's sequence number of this write; an older one never overwrites a newer
+    client_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    saved_at: Mapped[datetime] = mapped_column(default=now)
+    points: Mapped[float | None] = mapped_column(Numeric(6, 2))
+    correct: Mapped[bool | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")

@@ -1,0 +1,49 @@
+"""Random draws of staff for spot tests (随机抽测)."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+
+
+class Draw(db.Model):
+    """A verifiable draw: enough is stored to re-run it to the same list."""
+
+    __tablename__ = "draw"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the spot test the drawn staff are assigned to, once assigned
+    exam_id: Mapped[int | None] = mapped_column(ForeignKey("exam.id"))
+    seed: Mapped[str] = mapped_column(String(200))
+    #: version of the sampling algorithm, so an old draw re-runs the old way
+    algorithm_version: Mapped[str] = mapped_column(String(20))
+    #: the filter and size parameters as given
+    parameters: Mapped[dict] = mapped_column(JSON)
+    #: SHA-256 of the ordered population
+    population_hash: Mapped[str] = mapped_column(String(64))
+    population_size: Mapped[int]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    #: a draw is never deleted, only voided with a reason
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    members: Mapped[list["DrawMember"]] = relationship(
+        back_populates="draw", order_by="DrawMember.position"
+    )
+
+
+class DrawMember(db.Model):
+    """A staff member chosen by a draw, in the order drawn."""
+
+    __tablename__ = "draw_member"
+    __table_args__ = (UniqueConstraint("draw_id", "staff_id", name="uq_draw_member_draw_staff"),)
+
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draw.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+
+    draw: Mapped[Draw] = relationship(back_populates="members")
+    staff: Mapped["Staff"] = relationship()  # noqa: F821
