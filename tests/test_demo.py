@@ -1,0 +1,35 @@
+import re
+
+from sqlalchemy import func, select
+
+from examsite.models import Staff, Tier, Unit, User
+
+
+def test_demo_loads_a_district_and_is_idempotent(db, runner, auth, client):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    sizes = [db.session.scalar(select(func.count(m.id))) for m in (Unit, Staff, User)]
+    assert sizes[1] == 300 and sizes[2] == 3 and sizes[0] >= 20
+    per_tier = dict(db.session.execute(
+        select(Tier.name, func.count(Staff.id)).join(Staff.tier).group_by(Tier.name)).all())
+    assert set(per_tier) == {"县处级", "乡科级", "一般干部"}
+
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert [db.session.scalar(select(func.count(m.id))) for m in (Unit, Staff, User)] == sizes
+
+    passwords = dict(re.findall(r"用户名 (\S+)  密码 (\S+)", second.output))
+    assert set(passwords) == {"admin", "liaison", "CN0001"}
+    for username, password in passwords.items():
+        response = auth.login(username, password)
+        assert response.status_code == 302, username
+        auth.post("/logout")
+    examinee = db.session.scalar(select(User).where(User.username == "CN0001"))
+    assert examinee.staff.staff_no == "CN0001"
+
+
+def test_demo_if_empty_leaves_a_used_database_alone(db, runner):
+    runner.invoke(args=["user", "create-admin", "chief", "--password", "long-enough-1"])
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0 and "未载入演示数据" in result.output
+    assert db.session.scalar(select(func.count(Staff.id))) == 0
