@@ -8,8 +8,10 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 
-class RosterFileError(ValueError):
-    """The file as a whole cannot be read; the message is for the admin."""
+from ..uploads import UploadError, decode_text, is_old_office
+
+#: the roster reader's name for an unreadable file
+RosterFileError = UploadError
 
 
 @dataclass
@@ -26,7 +28,7 @@ def read_table(filename: str, data: bytes) -> Table:
     name = (filename or "").lower()
     if not data:
         raise RosterFileError("文件是空的，请检查后重新上传。")
-    if name.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if name.endswith(".xls") or is_old_office(data):
         raise RosterFileError("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传。")
     if name.endswith(".xlsx"):
         grid = _xlsx_grid(data)
@@ -48,18 +50,6 @@ def _xlsx_grid(data: bytes):
             yield [cell_text(value) for value in row]
     finally:
         workbook.close()
-
-
-def decode_text(data: bytes) -> str:
-    """Decode a text upload: a BOM, then strict UTF-8, then GB18030 (a superset of GBK)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterFileError("无法识别文件的文字编码，请用 UTF-8 或 GBK 编码保存后再上传。")
 
 
 def _csv_grid(data: bytes):
