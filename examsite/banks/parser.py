@@ -255,7 +255,9 @@ class Parser:
 
     def _take_stem_text(self, text: str) -> None:
         text, trailing = _split_trailing_answer(text)
-        head, options = split_options(text, fold(text), "A")
+        # an inline answer such as （A、B、C） holds labels but is no list of options
+        masked = INLINE_CHOICE_RE.sub(lambda m: "#" * len(m.group(0)), fold(text))
+        head, options = split_options(text, masked, "A")
         if len(options) >= 2:  # options written on the stem's own line
             self.current.stem.append(head.strip())
             self.current.options.extend(options)

@@ -99,12 +99,12 @@ def read_docx(data: bytes) -> tuple[list[Line], list[Problem]]:
 
 def _table_paragraphs(table):
     """Each cell's paragraphs once, row by row (a merged cell appears once)."""
-    seen = set()
+    seen = set()  # the cell elements themselves: keeping them alive keeps their identity
     for row in table.rows:
         for cell in row.cells:
-            if id(cell._tc) in seen:
+            if cell._tc in seen:
                 continue
-            seen.add(id(cell._tc))
+            seen.add(cell._tc)
             yield from cell.paragraphs
 
 

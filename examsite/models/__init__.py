@@ -1,14 +1,14 @@
 """The domain model of examsite (see DESIGN.md), split by feature."""
 from .accounts import ROLES, User
 from .audit import AuditLog
-from .banks import QUESTION_TYPES, Bank, Question
+from .banks import QUESTION_TYPES, Bank, BankUpload, Question
 from .exams import Answer, Attempt, Exam, ExamUnit, PaperPlan
 from .notices import Notice
 from .roster import DEFAULT_TIERS, Staff, Tier, Unit
 from .sampling import Draw, DrawMember
 
 __all__ = [
-    "ROLES", "User", "AuditLog", "QUESTION_TYPES", "Bank", "Question", "Answer", "Attempt",
+    "ROLES", "User", "AuditLog", "QUESTION_TYPES", "Bank", "BankUpload", "Question", "Answer", "Attempt",
     "Exam", "ExamUnit", "PaperPlan", "Notice", "DEFAULT_TIERS", "Staff", "Tier", "Unit",
     "Draw", "DrawMember",
 ]

@@ -1,7 +1,7 @@
 """Question banks (题库) and their questions."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -60,3 +60,18 @@ class Question(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
     bank: Mapped[Bank] = relationship(back_populates="questions")
+
+
+class BankUpload(db.Model):
+    """An uploaded bank file waiting for the admin to confirm its preview.
+
+    Kept in the database, not on an app server's disk, so any server can take the confirm.
+    """
+
+    __tablename__ = "bank_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now, index=True)

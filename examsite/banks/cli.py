@@ -1,0 +1,59 @@
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+from . import services
+from .readers import parse_bank
+
+bank_cli = AppGroup("bank", help="题库：解析与导入。")
+
+
+def _read(path: str) -> tuple[str, bytes]:
+    file = Path(path)
+    return file.name, file.read_bytes()
+
+
+@bank_cli.command("parse")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出题目、错误和警告。")
+def parse_command(file: str, as_json: bool) -> None:
+    """Parse FILE (.docx, .txt or .xlsx) and report; exit 1 when it has errors."""
+    name, data = _read(file)
+    result = parse_bank(name, data, current_app.config["MAX_CONTENT_LENGTH"])
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        counts = services.count_types(result.questions)
+        click.echo(f"{name}：共 {len(result.questions)} 题（单选 {counts['single']}，多选 {counts['multiple']}，"
+                   f"判断 {counts['judge']}，填空 {counts['fill']}），错误 {len(result.errors)} 处，"
+                   f"警告 {len(result.warnings)} 处。")
+        for problem in result.errors:
+            click.echo(f"错误  {problem}")
+        for problem in result.warnings:
+            click.echo(f"警告  {problem}")
+    if result.errors:
+        raise SystemExit(1)
+
+
+@bank_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--name", required=True, help="新题库的名称。")
+def import_command(file: str, name: str) -> None:
+    """Import FILE as a new bank NAME: every question, or none when there is any error."""
+    filename, data = _read(file)
+    result = services.parse_upload(filename, data, current_app.config["MAX_CONTENT_LENGTH"])
+    for problem in result.errors:
+        click.echo(f"错误  {problem}", err=True)
+    try:
+        bank = services.import_bank(name, filename, result)
+    except services.BankError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    for problem in result.warnings:
+        click.echo(f"警告  {problem}")
+    click.echo(f"已导入题库“{bank.name}”：{len(result.questions)} 题。")

@@ -1,0 +1,104 @@
+"""Banks generated in random mixes of the formats parse back to the questions they were made from."""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from examsite.banks.parser import LETTERS, parse_text
+
+# Words that cannot be mistaken for numbering, labels or 答案/解析 lines.
+WORDS = list("党员干部纪律规矩监督组织廉洁群众工作生活政治思想国家机关人民法规条例责任问题处分")
+text = st.lists(st.sampled_from(WORDS), min_size=2, max_size=12).map("".join)
+
+NUMBERS = ["{n}．", "{n}、", "{n}.", "（{n}）", "({n})", "{n}) ", "第{n}题．"]
+LABELS = ["{l}．", "{l}、", "{l}.", "（{l}）", "{l}:"]
+ANSWER_LINES = ["答案：{a}", "【答案】{a}", "参考答案：{a}", "正确答案：{a}", "答案:{a}"]
+SEPARATORS = ["", "、", ",", " "]
+JUDGE_INLINE = {True: ["（√）", "（ 对 ）", "（正确）", "(✓)"], False: ["（×）", "（错）", "（错误）", "(✗)"]}
+JUDGE_WORDS = {True: ["正确", "对", "√"], False: ["错误", "错", "×"]}
+HEADINGS = {"single": "单项选择题", "multiple": "多项选择题", "judge": "判断题", "fill": "填空题"}
+
+
+@st.composite
+def question(draw, qtype):
+    stem = draw(text)
+    spec = {"type": qtype}
+    if qtype in ("single", "multiple"):
+        count = draw(st.integers(2, 8))
+        spec["options"] = [draw(text) for _ in range(count)]
+        size = 1 if qtype == "single" else draw(st.integers(2, count))
+        letters = sorted(draw(st.lists(st.sampled_from(LETTERS[:count]), min_size=size, max_size=size, unique=True)))
+        spec["answer"] = "".join(letters)
+        written = draw(st.sampled_from(SEPARATORS)).join(letters)
+        if draw(st.booleans()):
+            spec["lines"] = [f"{stem}（ {written} ）"]
+            spec["stem"] = f"{stem}（  ）"
+        else:
+            spec["lines"] = [f"{stem}（ ）"]
+            spec["stem"] = f"{stem}（ ）"
+        labels = draw(st.sampled_from(LABELS))
+        per_line = draw(st.integers(1, 4))
+        options = [labels.format(l=LETTERS[i]) + option for i, option in enumerate(spec["options"])]
+        spec["lines"] += ["　".join(options[i:i + per_line]) for i in range(0, count, per_line)]
+        if spec["stem"].endswith("（ ）"):
+            spec["lines"].append(draw(st.sampled_from(ANSWER_LINES)).format(a=written))
+    elif qtype == "judge":
+        value = draw(st.booleans())
+        spec["answer"] = value
+        if draw(st.booleans()):
+            spec["lines"] = [stem + draw(st.sampled_from(JUDGE_INLINE[value]))]
+            spec["stem"] = stem + "（  ）"
+        else:
+            spec["lines"] = [stem, draw(st.sampled_from(ANSWER_LINES)).format(a=draw(st.sampled_from(JUDGE_WORDS[value])))]
+            spec["stem"] = stem
+        spec["options"] = []
+    else:
+        blanks = draw(st.integers(1, 3))
+        blank = draw(st.sampled_from(["____", "________", "＿＿＿", "（  ）"]))
+        pieces = [draw(text) for _ in range(blanks + 1)]
+        spec["stem"] = blank.join(pieces)
+        answers = [draw(st.lists(text, min_size=1, max_size=3, unique=True)) for _ in range(blanks)]
+        spec["answer"] = [a[0] if len(a) == 1 else a for a in answers]
+        joined = draw(st.sampled_from(["；", ";"])).join("/".join(a) for a in answers)
+        spec["lines"] = [spec["stem"], draw(st.sampled_from(ANSWER_LINES)).format(a=joined)]
+        spec["options"] = []
+    if draw(st.booleans()):
+        spec["explanation"] = draw(text)
+        spec["lines"].append(draw(st.sampled_from(["解析：{e}", "【解析】{e}"])).format(e=spec["explanation"]))
+    else:
+        spec["explanation"] = None
+    return spec
+
+
+@st.composite
+def bank(draw):
+    headed = draw(st.booleans())
+    types = draw(st.lists(st.sampled_from(list(HEADINGS)), min_size=1, max_size=4, unique=True))
+    lines, expected, number = [], [], 0
+    for index, qtype in enumerate(types):
+        if headed:
+            lines.append(f"{'一二三四'[index]}、{HEADINGS[qtype]}（每题2分）")
+        for _ in range(draw(st.integers(1, 4))):
+            spec = draw(question(qtype))
+            number += 1
+            first, *rest = spec["lines"]
+            lines.append(draw(st.sampled_from(NUMBERS)).format(n=number) + first)
+            lines.extend(rest)
+            if draw(st.booleans()):
+                lines.append("")
+            expected.append(spec)
+    return "\n".join(lines), expected, headed
+
+
+@settings(max_examples=300, deadline=None)
+@given(bank())
+def test_generated_banks_parse_back(generated):
+    source, expected, headed = generated
+    result = parse_text(source)
+    assert result.errors == [], (source, [str(e) for e in result.errors])
+    assert len(result.questions) == len(expected), source
+    for got, want in zip(result.questions, expected):
+        assert got.type == want["type"], source
+        assert got.stem == want["stem"], source
+        assert got.options == want["options"], source
+        assert got.answer == want["answer"], source
+        assert got.explanation == want["explanation"], source
+        assert got.points == (2.0 if headed else None)
