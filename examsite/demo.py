@@ -1,5 +1,6 @@
 """`flask demo`: a district to try examsite with. Safe to run again: it never duplicates."""
 import random
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
@@ -7,8 +8,13 @@ from sqlalchemy import func, select
 
 from .accounts.services import create_user, generate_password
 from .audit.services import record
+from .banks.readers import parse_bank
+from .banks.services import import_bank
 from .extensions import db
-from .models import Staff, Tier, Unit, User
+from .models import Bank, Staff, Tier, Unit, User
+
+QUESTION_BANKS = Path(__file__).resolve().parent.parent / "question_banks"
+BANK_SUFFIXES = (".docx", ".txt", ".xlsx")
 
 DISTRICT = "城南区"
 #: unit → its sub-units
@@ -104,6 +110,19 @@ def demo_accounts(units: dict[str, Unit]) -> list[tuple[str, str, str]]:
     return printed
 
 
+def load_banks(folder: Path = QUESTION_BANKS) -> list[tuple[str, int]]:
+    """Import each sample bank not yet loaded, named after its file. Returns (name, questions)."""
+    loaded = []
+    known = set(db.session.scalars(select(Bank.name)))
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in BANK_SUFFIXES or path.stem in known:
+            continue
+        result = parse_bank(path.name, path.read_bytes())
+        bank = import_bank(path.stem, path.name, result, description="examsite 随附的示例题库")
+        loaded.append((bank.name, len(result.questions)))
+    return loaded
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count(User.id)))
 
@@ -112,17 +131,20 @@ def is_empty() -> bool:
 @click.option("--if-empty", is_flag=True, help="只在数据库里还没有任何账号时载入。")
 @with_appcontext
 def demo_command(if_empty: bool) -> None:
-    """Load the demo district: units, about 300 staff and one account of each role."""
+    """Load the demo district: units, about 300 staff, one account of each role, the sample banks."""
     if if_empty and not is_empty():
         click.echo("数据库中已有数据，未载入演示数据。需要演示账号的新密码时运行：flask demo")
         return
     units = build_units()
     added = build_staff(units)
     accounts = demo_accounts(units)
-    record("demo.load", f"载入演示数据：单位 {len(units)} 个，新增人员 {added} 人",
-           detail={"units": len(units), "staff_added": added})
+    banks = load_banks()
+    record("demo.load", f"载入演示数据：单位 {len(units)} 个，新增人员 {added} 人，新增题库 {len(banks)} 个",
+           detail={"units": len(units), "staff_added": added, "banks": banks})
     db.session.commit()
     click.echo(f"演示数据已就绪：单位 {len(units)} 个，本次新增人员 {added} 人。")
+    for name, count in banks:
+        click.echo(f"  已载入题库“{name}”：{count} 题")
     click.echo("演示账号（密码每次运行 flask demo 都会重新生成）：")
     labels = {"admin": "考试管理员", "liaison": "单位联络员", "examinee": "考生"}
     for role, username, password in accounts:

@@ -33,3 +33,16 @@ def test_demo_if_empty_leaves_a_used_database_alone(db, runner):
     result = runner.invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0 and "未载入演示数据" in result.output
     assert db.session.scalar(select(func.count(Staff.id))) == 0
+
+
+def test_demo_loads_the_sample_banks_once(db, runner):
+    from examsite.models import Bank, Question
+
+    runner.invoke(args=["demo"])
+    per_type = dict(db.session.execute(
+        select(Question.qtype, func.count(Question.id)).group_by(Question.qtype)).all())
+    assert sum(per_type.values()) >= 300 and set(per_type) == {"single", "multiple", "judge", "fill"}
+    banks = db.session.scalar(select(func.count(Bank.id)))
+    assert banks == 5
+    runner.invoke(args=["demo"])
+    assert db.session.scalar(select(func.count(Question.id))) == sum(per_type.values())

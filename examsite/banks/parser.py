@@ -38,7 +38,7 @@ QUESTION_RE = re.compile(
     r"^\s*(?:(\d{1,4})\s*(?:\.(?!\d)|、|:|\)(?!\s*$))|\(\s*(\d{1,4})\s*\)|第\s*(\d{1,4})\s*题\s*[.、:]?)\s*"
 )
 # An option label: A． A、 A. （A） Ａ． A: — not inside a word.
-OPTION_LABEL_RE = re.compile(r"(?<![A-Za-z0-9_])(?:\(\s*([A-H])\s*\)|([A-H])\s*[.、:](?!\d))\s*")
+OPTION_LABEL_RE = re.compile(r"(?<![A-Za-z0-9_])(?:\(\s*([A-H])\s*\)|([A-H])\s*[.、:])\s*")
 ANSWER_RE = re.compile(
     r"^\s*(?:[【\[]\s*(?:参考|正确|标准)?答案\s*[】\]]\s*:?|(?:参考|正确|标准)?答案\s*(?::|\s)|答\s*:)\s*(.*)$"
 )

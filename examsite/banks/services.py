@@ -1,5 +1,6 @@
 """Question banks: import, edit, retire, find duplicates, export. Nothing here commits."""
 import io
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -116,11 +117,17 @@ def question_query(*, bank_id: int | None = None, search: str = "", qtype: str =
     return query
 
 
+def regulation_name(source: str) -> str:
+    """The regulation a 出处 names, without its article: 中国共产党章程 第五条 → 中国共产党章程."""
+    return re.split(r"\s|第[一二三四五六七八九十百零\d]+[条章]|总纲", source.strip("《》 "), maxsplit=1)[0].strip("《》")
+
+
 def regulations(bank_id: int | None = None) -> list[str]:
+    """The regulations questions come from, for filters."""
     query = select(Question.regulation).where(Question.regulation.is_not(None)).distinct()
     if bank_id is not None:
         query = query.where(Question.bank_id == bank_id)
-    return sorted(db.session.scalars(query))
+    return sorted({regulation_name(source) for source in db.session.scalars(query)} - {""})
 
 
 # ---- editing --------------------------------------------------------------------------------

@@ -221,3 +221,8 @@ A．甲　B．乙　C．丙　D．丁
     assert [(q.type, q.answer) for q in result.questions] == [
         ("single", "B"), ("single", "A"), ("judge", False), ("judge", True), ("fill", ["甲", ["乙", "己"]])]
     assert [q.line for q in result.questions] == [3, 5, 9, 10, 13]
+
+
+def test_option_text_may_start_with_a_number():
+    q = one("1. 现行条例自（ ）起施行。\nA．2018年10月1日　B．2024年1月1日\nC．3个月　D．15日\n答案：B")
+    assert q.options == ["2018年10月1日", "2024年1月1日", "3个月", "15日"]
