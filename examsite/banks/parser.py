@@ -373,12 +373,12 @@ def settle(draft: Draft, result: ParseResult) -> Question | None:
 
     if not stem:
         error("题干为空。")
+    if answer_text is None or not answer_text.strip():
+        error("没有答案。")
+        return None
     qtype = _decide_type(draft.declared, options, answer_text, stem)
     if qtype is None:
         error("无法判断题型：没有选项、没有填空横线，答案也不是对/错。请在题目前加上题型标题（如“一、单项选择题”）。")
-        return None
-    if answer_text is None or not answer_text.strip():
-        error("没有答案。")
         return None
 
     answer: object = None

@@ -78,6 +78,7 @@ def read_docx(data: bytes) -> tuple[list[Line], list[Problem]]:
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
         raise UploadError("文件无法作为 Word（.docx）打开，可能已损坏或并非 Word 文件。") from error
     formats = _numbering_formats(document)
+    styles = _style_numbering(document)
     lines: list[Line] = []
     notes: list[Problem] = []
 
@@ -86,7 +87,7 @@ def read_docx(data: bytes) -> tuple[list[Line], list[Problem]]:
         text, hidden = _paragraph_text(paragraph._p)
         if hidden:
             notes.append(Problem(number, "此段含有文本框，文本框中的文字没有导入，请把它移到正文中。"))
-        lines.append(Line(number, text, _numbering_kind(paragraph, formats)))
+        lines.append(Line(number, text, _numbering_kind(paragraph._p, formats, styles)))
 
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -160,26 +161,49 @@ def _numbering_formats(document) -> dict[str, dict[str, str]]:
     return formats
 
 
-def _numbering_kind(paragraph, formats) -> str | None:
+def _style_numbering(document) -> tuple[dict[str, tuple], str | None]:
+    """Paragraph styles as id → (numId, ilvl, based-on id), and the default paragraph style id.
+
+    Read once from styles.xml: python-docx's per-paragraph ``style`` lookup scans every style
+    each time, which makes a 5,000-question bank take seconds.
+    """
+    styles, default = {}, None
+    for style in document.styles.element.findall(W + "style"):
+        if style.get(W + "type") != "paragraph":
+            continue
+        style_id = style.get(W + "styleId")
+        if style.get(W + "default") in ("1", "true"):
+            default = style_id
+        num_id, level = _num_pr(style.find(W + "pPr"))
+        based = style.find(W + "basedOn")
+        styles[style_id] = (num_id, level, based.get(W + "val") if based is not None else None)
+    return styles, default
+
+
+def _numbering_kind(p, formats, styles) -> str | None:
     """'question', 'option' or 'section' when Word numbers the paragraph, from it or its style."""
-    num_id, level = _num_pr(paragraph._p.pPr)
-    style = paragraph.style
-    while num_id is None and style is not None:
-        num_id, style_level = _num_pr(style.element.pPr)
+    style_table, default_style = styles
+    p_pr = p.find(W + "pPr")
+    num_id, level = _num_pr(p_pr)
+    style_ref = p_pr.find(W + "pStyle") if p_pr is not None else None
+    style_id = style_ref.get(W + "val") if style_ref is not None else default_style
+    seen = set()
+    while num_id is None and style_id in style_table and style_id not in seen:
+        seen.add(style_id)
+        num_id, style_level, style_id = style_table[style_id]
         level = level or style_level
-        style = style.base_style
     if num_id is None or num_id == "0":
         return None
     return NUMBER_KINDS.get(formats.get(num_id, {}).get(level or "0", "decimal"))
 
 
 def _num_pr(p_pr) -> tuple[str | None, str | None]:
-    if p_pr is None or p_pr.numPr is None:
+    num_pr = p_pr.find(W + "numPr") if p_pr is not None else None
+    if num_pr is None:
         return None, None
-    num_pr = p_pr.numPr
-    num_id = num_pr.numId.val if num_pr.numId is not None else None
-    level = num_pr.ilvl.val if num_pr.ilvl is not None else None
-    return (str(num_id) if num_id is not None else None), (str(level) if level is not None else None)
+    num_id, level = num_pr.find(W + "numId"), num_pr.find(W + "ilvl")
+    return (num_id.get(W + "val") if num_id is not None else None,
+            level.get(W + "val") if level is not None else None)
 
 
 # ---- .xlsx --------------------------------------------------------------------------------
