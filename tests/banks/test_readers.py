@@ -1,11 +1,9 @@
 """Reading .docx, .txt and .xlsx banks, and the whole-file problems."""
-import io
-
 import pytest
-from openpyxl import Workbook
 
 from examsite.banks.readers import XLSX_COLUMNS, parse_bank
 
+from .. import spreadsheets
 from . import documents
 
 
@@ -132,14 +130,7 @@ def test_windows_line_endings():
 # ---- .xlsx ----------------------------------------------------------------------------------
 
 def xlsx(rows, header=XLSX_COLUMNS):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx(header, rows)
 
 
 def row(qtype, stem, options=(), answer="", explanation="", source="", difficulty="", points=""):

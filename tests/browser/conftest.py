@@ -52,3 +52,4 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+

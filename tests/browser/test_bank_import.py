@@ -10,15 +10,13 @@ from examsite.models import Question
 from .. import factories
 from ..banks import documents
 from ..factories import PASSWORD
+from .actions import log_in
 
 pytestmark = pytest.mark.browser
 
 
 def login(page, live_server):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server, "admin", PASSWORD)
     expect(page.get_by_role("heading", name="考试管理")).to_be_visible()
 
 

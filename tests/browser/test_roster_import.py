@@ -10,6 +10,7 @@ from examsite.models import Staff
 from .. import factories
 from ..factories import PASSWORD
 from ..roster.files import xlsx
+from .actions import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,9 +27,7 @@ def test_admin_imports_a_roster_in_the_browser(db, live_server, page, tmp_path, 
 
     page.goto(f"{live_server}/")
     expect(page).to_have_url(re.compile(r"/login"))
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server, "admin", PASSWORD)
     expect(page.get_by_role("heading", name="考试管理")).to_be_visible()
 
     page.get_by_role("link", name="花名册", exact=True).click()
@@ -55,10 +54,7 @@ def test_bad_roster_shows_errors_in_the_browser(db, live_server, page, tmp_path)
     roster = tmp_path / "bad.xlsx"
     roster.write_bytes(xlsx([["0101", "", "党政办", "乡科级", ""], ["0102", "吴晓梅", "党政办", "厅级", ""]]))
 
-    page.goto(f"{live_server}/login")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server, "admin", PASSWORD)
     page.goto(f"{live_server}/roster/import")
     page.get_by_label("花名册文件（.xlsx 或 .csv）").set_input_files(str(roster))
     page.get_by_role("button", name="导入").click()

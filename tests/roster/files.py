@@ -1,21 +1,11 @@
 """Roster files as offices make them: .xlsx written by openpyxl, .csv in UTF-8 or GBK."""
-import io
-
-from openpyxl import Workbook
+from .. import spreadsheets
 
 HEADER = ["工号", "姓名", "单位", "干部层级", "职务"]
 
 
 def xlsx(rows, header=HEADER) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "花名册"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx(header, rows, title="花名册")
 
 
 def csv_bytes(rows, header=HEADER, encoding="utf-8") -> bytes:
