@@ -2,8 +2,9 @@
 import io
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ..audit.services import record
 from ..clock import now
@@ -41,8 +42,17 @@ def parse_upload(filename: str, data: bytes, limit_bytes: int | None) -> ParseRe
     return check_against_banks(parse_bank(filename, data, limit_bytes))
 
 
+#: an upload not confirmed within this time is dropped
+UPLOAD_KEPT = timedelta(days=1)
+
+
 def store_upload(filename: str, data: bytes, user) -> BankUpload:
-    """Keep an uploaded file until the admin confirms it (app servers keep no files of their own)."""
+    """Keep an uploaded file until the admin confirms it (app servers keep no files of their own).
+
+    Uploads left unconfirmed for a day are removed on the way.
+    """
+    db.session.execute(delete(BankUpload).where(BankUpload.created_at < now() - UPLOAD_KEPT),
+                       execution_options={"synchronize_session": "fetch"})
     upload = BankUpload(filename=filename, data=data, created_by_id=user.id if user else None)
     db.session.add(upload)
     db.session.flush()

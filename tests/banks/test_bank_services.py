@@ -255,3 +255,18 @@ def test_bank_pages_are_for_admins_only(db, auth, client):
     auth.login("liaison", PASSWORD)
     for url in ("/banks/", "/banks/upload", "/banks/questions", "/banks/duplicates"):
         assert client.get(url).status_code == 403
+
+
+def test_unconfirmed_uploads_are_dropped_after_a_day(db):
+    from datetime import datetime, timedelta
+
+    from examsite import clock
+
+    clock.freeze(datetime(2026, 6, 1, 8, 0))
+    old_id = services.store_upload("旧.txt", b"1. x", None).id
+    db.session.commit()
+    clock.freeze(datetime(2026, 6, 1, 8, 0) + timedelta(hours=25))
+    services.store_upload("新.txt", b"1. y", None)
+    db.session.commit()
+    assert db.session.scalars(select(BankUpload.filename)).all() == ["新.txt"]
+    assert db.session.scalar(select(func.count()).where(BankUpload.id == old_id, BankUpload.filename == "旧.txt")) == 0
