@@ -1,0 +1,82 @@
+"""Drawing a paper from a plan. Pure: no Flask, no database.
+
+A paper is the list of drawn questions, each frozen as it was at the start (stem, options,
+key, points) with the order its options are shown in. The same seed and pool give the same
+paper, so a paper can always be explained.
+"""
+import random
+from dataclasses import dataclass
+
+SHUFFLED_TYPES = ("single", "multiple")  # a judge question is never shuffled; fill has no options
+
+
+@dataclass(frozen=True)
+class Section:
+    """One line of a paper plan: how many questions of a type, and from where."""
+
+    qtype: str
+    count: int
+    points: float
+    regulation: str | None = None
+    difficulty: int | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Section":
+        return cls(qtype=data["qtype"], count=int(data["count"]), points=float(data["points"]),
+                   regulation=data.get("regulation") or None, difficulty=data.get("difficulty") or None)
+
+    def to_json(self) -> dict:
+        return {"qtype": self.qtype, "count": self.count, "points": self.points,
+                "regulation": self.regulation, "difficulty": self.difficulty}
+
+    def accepts(self, question: dict) -> bool:
+        if question["qtype"] != self.qtype:
+            return False
+        if self.regulation and self.regulation not in (question.get("regulation") or ""):
+            return False
+        return not (self.difficulty and question.get("difficulty") != self.difficulty)
+
+
+@dataclass(frozen=True)
+class Shortage:
+    section: Section
+    available: int
+
+
+def check_plan(sections: list[Section], pool: list[dict]) -> list[Shortage]:
+    """Sections that ask for more questions than the pool holds (counting overlaps once)."""
+    short, taken = [], set()
+    for section in sections:
+        candidates = [q["id"] for q in pool if section.accepts(q) and q["id"] not in taken]
+        if len(candidates) < section.count:
+            short.append(Shortage(section, len(candidates)))
+        taken.update(candidates[:section.count])
+    return short
+
+
+def draw_paper(sections: list[Section], pool: list[dict], seed: str) -> list[dict]:
+    """Draw each section's questions without repeats, then shuffle options of choice questions.
+
+    ``pool`` holds questions as dicts: id, qtype, stem, options, answer, explanation,
+    regulation, difficulty. Sorting the pool by id first makes the draw independent of the
+    order the database returned the rows in.
+    """
+    rng = random.Random(seed)
+    ordered = sorted(pool, key=lambda q: q["id"])
+    used: set[int] = set()
+    paper = []
+    for section in sections:
+        candidates = [q for q in ordered if section.accepts(q) and q["id"] not in used]
+        if len(candidates) < section.count:
+            raise ValueError(f"not enough {section.qtype} questions: {len(candidates)} < {section.count}")
+        for question in rng.sample(candidates, section.count):
+            used.add(question["id"])
+            order = list(range(len(question["options"])))
+            if question["qtype"] in SHUFFLED_TYPES:
+                rng.shuffle(order)
+            paper.append({
+                "id": question["id"], "type": question["qtype"], "stem": question["stem"],
+                "options": list(question["options"]), "order": order, "answer": question["answer"],
+                "explanation": question.get("explanation"), "points": section.points,
+            })
+    return paper

@@ -1,0 +1,70 @@
+"""Drawing papers from plans, without a database."""
+from collections import Counter
+
+import pytest
+
+from examsite.exams.drawing import Section, check_plan, draw_paper
+
+
+def pool():
+    questions = []
+    for n in range(1, 41):
+        qtype = ["single", "multiple", "judge", "fill"][n % 4]
+        questions.append({
+            "id": n, "qtype": qtype, "stem": f"题{n}", "answer": "A",
+            "options": ["甲", "乙", "丙", "丁"] if qtype in ("single", "multiple") else [],
+            "regulation": "中国共产党章程 第五条" if n % 3 == 0 else "中国共产党纪律处分条例",
+            "difficulty": 1 + n % 5, "explanation": None,
+        })
+    return questions
+
+
+PLAN = [Section("single", 5, 2), Section("multiple", 3, 3), Section("judge", 4, 1), Section("fill", 2, 2)]
+
+
+def test_plan_is_respected():
+    paper = draw_paper(PLAN, pool(), "seed-1")
+    assert Counter(item["type"] for item in paper) == {"single": 5, "multiple": 3, "judge": 4, "fill": 2}
+    assert all(item["points"] == {"single": 2, "multiple": 3, "judge": 1, "fill": 2}[item["type"]] for item in paper)
+
+
+def test_same_seed_same_paper_whatever_the_pool_order():
+    questions = pool()
+    first = draw_paper(PLAN, questions, "abc")
+    second = draw_paper(PLAN, list(reversed(questions)), "abc")
+    assert first == second
+    assert draw_paper(PLAN, questions, "abd") != first
+
+
+def test_no_question_twice_even_when_sections_overlap():
+    plan = [Section("single", 3, 2, regulation="中国共产党章程"), Section("single", 7, 2)]  # all 10 singles
+    for seed in range(30):
+        ids = [item["id"] for item in draw_paper(plan, pool(), str(seed))]
+        assert len(ids) == len(set(ids)) == 10
+
+
+def test_options_shuffled_for_choices_and_never_for_judge():
+    orders = set()
+    for seed in range(40):
+        for item in draw_paper(PLAN, pool(), str(seed)):
+            if item["type"] in ("single", "multiple"):
+                assert sorted(item["order"]) == [0, 1, 2, 3]
+                orders.add(tuple(item["order"]))
+            else:
+                assert item["order"] == list(range(len(item["options"])))
+    assert len(orders) > 10
+
+
+def test_filters_by_regulation_and_difficulty():
+    paper = draw_paper([Section("judge", 2, 1, regulation="中国共产党章程", difficulty=None)], pool(), "x")
+    assert all("中国共产党章程" in next(q for q in pool() if q["id"] == i["id"])["regulation"] for i in paper)
+    hard = draw_paper([Section("single", 1, 2, difficulty=2)], pool(), "x")
+    assert next(q for q in pool() if q["id"] == hard[0]["id"])["difficulty"] == 2
+
+
+def test_check_plan_names_the_short_section():
+    plan = [Section("single", 5, 2), Section("fill", 50, 1, regulation="中国共产党章程")]
+    short = check_plan(plan, pool())
+    assert len(short) == 1 and short[0].section.qtype == "fill" and short[0].available == 4
+    with pytest.raises(ValueError):
+        draw_paper(plan, pool(), "s")
