@@ -39,10 +39,12 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .audit.views import bp as audit_bp
     from .banks.views import bp as banks_bp
+    from .exams.taking import bp as take_bp
+    from .exams.views import bp as exams_bp
     from .main.views import bp as main_bp
     from .roster.views import bp as roster_bp
 
-    for bp in (main_bp, accounts_bp, roster_bp, banks_bp, audit_bp):
+    for bp in (main_bp, accounts_bp, roster_bp, banks_bp, exams_bp, take_bp, audit_bp):
         app.register_blueprint(bp)
 
 
@@ -81,10 +83,12 @@ def _register_error_pages(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from .accounts.cli import user_cli
     from .banks.cli import bank_cli
+    from .exams.cli import exam_cli
     from .demo import demo_command
 
     app.cli.add_command(user_cli)
     app.cli.add_command(bank_cli)
+    app.cli.add_command(exam_cli)
     app.cli.add_command(demo_command)
 
 

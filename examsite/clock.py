@@ -28,3 +28,10 @@ def to_local(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=timezone.utc).astimezone(CHINA)
+
+
+def from_local(moment: datetime | None) -> datetime | None:
+    """A naive China Standard Time (as typed in a form) as naive UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=CHINA).astimezone(timezone.utc).replace(tzinfo=None)

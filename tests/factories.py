@@ -42,3 +42,60 @@ def user(username: str = "admin", role: str = "admin", unit_path: str | None = N
                           unit=unit(unit_path) if unit_path else None)
     db.session.commit()
     return account
+
+
+def bank(name: str = "测试题库", singles: int = 6, multiples: int = 4, judges: int = 4, fills: int = 2,
+         regulation: str = "中国共产党纪律处分条例"):
+    """A bank of numbered questions: single answers A, multiple AC, judge true, fill one blank '答{n}'."""
+    from examsite.banks.text import fingerprint
+    from examsite.models import Bank, Question
+
+    found = Bank(name=name)
+    db.session.add(found)
+    db.session.flush()
+    n = 0
+    for qtype, count in (("single", singles), ("multiple", multiples), ("judge", judges), ("fill", fills)):
+        for _ in range(count):
+            n += 1
+            options = ["甲", "乙", "丙", "丁"] if qtype in ("single", "multiple") else []
+            answer = {"single": "A", "multiple": "AC", "judge": True, "fill": [f"答{n}"]}[qtype]
+            stem = f"{name}第{n}题（{qtype}）" + ("____" if qtype == "fill" else "")
+            db.session.add(Question(bank_id=found.id, qtype=qtype, stem=stem, options=options, answer=answer,
+                                    explanation=f"解析{n}", regulation=regulation, fingerprint=fingerprint(stem, options)))
+    db.session.flush()
+    return found
+
+
+def exam(title: str = "纪法知识测试", minutes: int = 30, opens=None, closes=None, mode: str = "all",
+         tiers=("一般干部",), sections=None, pass_mark: float = 6, scoring: str = "all_or_nothing",
+         review_allowed: bool = False):
+    """A test open now (by the frozen or real clock) with the same plan for each tier in ``tiers``."""
+    from datetime import timedelta
+
+    from examsite.clock import now
+    from examsite.models import Exam, PaperPlan
+
+    moment = now()
+    found = Exam(title=title, mode=mode, opens_at=opens or moment - timedelta(hours=1),
+                 closes_at=closes or moment + timedelta(hours=5), review_allowed=review_allowed)
+    db.session.add(found)
+    db.session.flush()
+    sections = sections or [
+        {"qtype": "single", "count": 2, "points": 2}, {"qtype": "multiple", "count": 1, "points": 3},
+        {"qtype": "judge", "count": 2, "points": 1}, {"qtype": "fill", "count": 1, "points": 2},
+    ]
+    for name in tiers:
+        db.session.add(PaperPlan(exam_id=found.id, tier_id=tier(name).id, sections=sections,
+                                 duration_minutes=minutes, pass_mark=pass_mark, multiple_scoring=scoring))
+    db.session.flush()
+    db.session.refresh(found)
+    return found
+
+
+def examinee(staff_no: str = "0001", name: str = "张三", unit_path: str = "城南区/城关镇/党政办",
+             tier_name: str = "一般干部"):
+    """A staff member with a login account (username = 工号, password PASSWORD)."""
+    person = staff(staff_no, name, unit_path, tier_name)
+    person.user = create_user(staff_no, PASSWORD, "examinee", name)
+    db.session.commit()
+    return person

@@ -33,7 +33,7 @@ def home():
         within = subtree_ids(current_user.unit_id)
         staff = db.session.scalar(select(func.count(Staff.id)).where(Staff.unit_id.in_(within)))
         return render_template("main/liaison_home.html", staff=staff, unit_count=len(within))
-    return render_template("main/examinee_home.html", staff=current_user.staff)
+    return redirect(url_for("take.home"))
 
 
 @bp.get("/healthz")

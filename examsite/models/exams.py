@@ -32,6 +32,7 @@ class Exam(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     plans: Mapped[list["PaperPlan"]] = relationship(back_populates="exam")
+    units: Mapped[list["ExamUnit"]] = relationship()
 
 
 class ExamUnit(db.Model):
@@ -102,6 +103,9 @@ class Attempt(db.Model):
     #: score per question type
     score_detail: Mapped[dict | None] = mapped_column(JSON)
     passed: Mapped[bool | None]
+    #: the admin allowed one more sitting after this one (audited)
+    retake_granted_at: Mapped[datetime | None]
+    retake_granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     exam: Mapped[Exam] = relationship()
     staff: Mapped["Staff"] = relationship()  # noqa: F821

@@ -83,10 +83,10 @@ def test_liaison_home_counts_his_unit(db, auth, client, roster):
 
 
 def test_examinee_cannot_open_the_roster(db, auth, client):
-    factories.user("0001", "examinee")
+    factories.examinee("0001")
     auth.login("0001", PASSWORD)
     assert client.get("/roster/").status_code == 403
-    assert "我的测试" in client.get("/home").get_data(as_text=True)
+    assert "当前没有分配给您的测试" in client.get("/home", follow_redirects=True).get_data(as_text=True)
 
 
 def test_admin_adds_units_and_is_audited(db, auth, client):

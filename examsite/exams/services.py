@@ -1,0 +1,406 @@
+"""Tests, their plans, attempts and answers: the work behind the pages. Nothing here commits.
+
+The server is the clock: every deadline is fixed at start and checked on every write.
+"""
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..audit.services import record
+from ..clock import now
+from ..extensions import db
+from ..models import (
+    QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, ExamUnit, PaperPlan, Question, Staff,
+    Tier, Unit,
+)
+from ..roster.services import subtree_ids
+from .drawing import Section, Shortage, check_plan, draw_paper
+from .grading import ALL_OR_NOTHING, PARTIAL, grade_paper, valid_response
+
+MODES = {"all": "全员测试", "sample": "随机抽测"}
+SCORING = {ALL_OR_NOTHING: "多选题少选、错选均不得分", PARTIAL: "多选题少选得一半分，错选不得分"}
+
+
+class ExamError(ValueError):
+    """A request about tests that cannot be carried out; the message is for the user."""
+
+
+class LateSave(ExamError):
+    """A write after the attempt was closed or its deadline passed."""
+
+
+# ---- tests and plans (admin) ------------------------------------------------------------------
+
+@dataclass
+class ExamFields:
+    title: str
+    description: str | None
+    mode: str
+    opens_at: datetime
+    closes_at: datetime
+    review_allowed: bool
+
+
+def save_exam(exam: Exam | None, fields: ExamFields, unit_ids: list[int]) -> Exam:
+    """Create or change a test; raises ExamError on bad input."""
+    title = fields.title.strip()
+    if not title:
+        raise ExamError("请填写测试名称。")
+    if fields.mode not in MODES:
+        raise ExamError("测试方式只能是全员测试或随机抽测。")
+    if fields.closes_at <= fields.opens_at:
+        raise ExamError("结束时间必须晚于开始时间。")
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))).all() if unit_ids else []
+    if len(units) != len(set(unit_ids)):
+        raise ExamError("所选单位不存在。")
+    created = exam is None
+    if created:
+        exam = Exam()
+        db.session.add(exam)
+    exam.title, exam.description, exam.mode = title, (fields.description or "").strip() or None, fields.mode
+    exam.opens_at, exam.closes_at, exam.review_allowed = fields.opens_at, fields.closes_at, fields.review_allowed
+    db.session.flush()
+    db.session.execute(ExamUnit.__table__.delete().where(ExamUnit.exam_id == exam.id))
+    for unit in units:
+        db.session.add(ExamUnit(exam_id=exam.id, unit_id=unit.id))
+    db.session.flush()
+    record("exam.create" if created else "exam.edit",
+           f"{'创建' if created else '修改'}测试“{exam.title}”", target=exam,
+           detail={"mode": exam.mode, "opens_at": exam.opens_at.isoformat(),
+                   "closes_at": exam.closes_at.isoformat(), "units": [u.path for u in units]})
+    return exam
+
+
+def question_pool() -> list[dict]:
+    """Every question in use, as the drawer takes them."""
+    rows = db.session.execute(select(
+        Question.id, Question.qtype, Question.stem, Question.options, Question.answer,
+        Question.explanation, Question.regulation, Question.difficulty,
+    ).where(Question.retired.is_(False))).all()
+    return [row._asdict() for row in rows]
+
+
+def parse_sections(rows: list[dict]) -> list[Section]:
+    """Plan rows from a form; rows without a count are ignored. Raises ExamError."""
+    sections = []
+    for number, row in enumerate(rows, start=1):
+        if not row.get("count"):
+            continue
+        if row.get("qtype") not in QUESTION_TYPES:
+            raise ExamError(f"第 {number} 行：请选择题型。")
+        if int(row["count"]) < 0 or float(row.get("points") or 0) <= 0:
+            raise ExamError(f"第 {number} 行：题数和每题分值必须大于 0。")
+        difficulty = int(row["difficulty"]) if row.get("difficulty") else None
+        sections.append(Section(row["qtype"], int(row["count"]), float(row["points"]),
+                                (row.get("regulation") or "").strip() or None, difficulty))
+    if not sections:
+        raise ExamError("试卷方案至少要有一行题目。")
+    return sections
+
+
+def describe_shortage(shortage: Shortage) -> str:
+    section = shortage.section
+    where = [QUESTION_TYPES[section.qtype]]
+    if section.regulation:
+        where.append(f"出处含“{section.regulation}”")
+    if section.difficulty:
+        where.append(f"难度 {section.difficulty}")
+    return f"{'，'.join(where)}：需要 {section.count} 题，题库中只有 {shortage.available} 题。"
+
+
+def save_plan(exam: Exam, tier: Tier, sections: list[Section], duration: int, pass_mark: float,
+              scoring: str) -> PaperPlan:
+    """Set the paper plan of one tier; refused when the banks cannot fill it."""
+    if duration <= 0:
+        raise ExamError("答题时长必须大于 0 分钟。")
+    if scoring not in SCORING:
+        raise ExamError("多选题计分方式无效。")
+    total = sum(s.count * s.points for s in sections)
+    if not 0 <= pass_mark <= total:
+        raise ExamError(f"及格分必须在 0 到试卷总分 {total:g} 之间。")
+    shortages = check_plan(sections, question_pool())
+    if shortages:
+        raise ExamError("题库中的题目不够：" + "；".join(describe_shortage(s) for s in shortages))
+    plan = db.session.scalar(select(PaperPlan).where(PaperPlan.exam_id == exam.id, PaperPlan.tier_id == tier.id))
+    if plan is None:
+        plan = PaperPlan(exam_id=exam.id, tier_id=tier.id)
+        db.session.add(plan)
+    plan.sections = [s.to_json() for s in sections]
+    plan.duration_minutes, plan.pass_mark, plan.multiple_scoring = duration, pass_mark, scoring
+    db.session.flush()
+    record("plan.save", f"设置测试“{exam.title}”{tier.name}的试卷方案：{len(sections)} 行，"
+           f"共 {sum(s.count for s in sections)} 题 {total:g} 分，时长 {duration} 分钟，及格 {pass_mark:g} 分",
+           target=plan, detail={"sections": plan.sections, "duration": duration, "pass_mark": pass_mark,
+                                "scoring": scoring})
+    return plan
+
+
+def plan_sections(plan: PaperPlan) -> list[Section]:
+    return [Section.from_json(s) for s in plan.sections]
+
+
+def plan_total(plan: PaperPlan) -> float:
+    return sum(s.count * s.points for s in plan_sections(plan))
+
+
+def preview_paper(plan: PaperPlan) -> list[dict]:
+    return draw_paper(plan_sections(plan), question_pool(), secrets.token_hex(8))
+
+
+def copy_exam(exam: Exam) -> Exam:
+    copy = Exam(title=f"{exam.title}（副本）", description=exam.description, mode=exam.mode,
+                opens_at=exam.opens_at, closes_at=exam.closes_at, review_allowed=exam.review_allowed)
+    db.session.add(copy)
+    db.session.flush()
+    for link in exam.units:
+        db.session.add(ExamUnit(exam_id=copy.id, unit_id=link.unit_id))
+    for plan in exam.plans:
+        db.session.add(PaperPlan(exam_id=copy.id, tier_id=plan.tier_id, sections=list(plan.sections),
+                                 duration_minutes=plan.duration_minutes, pass_mark=plan.pass_mark,
+                                 multiple_scoring=plan.multiple_scoring))
+    db.session.flush()
+    record("exam.copy", f"复制测试“{exam.title}”为“{copy.title}”", target=copy, detail={"from": exam.id})
+    return copy
+
+
+# ---- who takes what ---------------------------------------------------------------------------
+
+def plan_for(exam: Exam, staff: Staff) -> PaperPlan | None:
+    return next((plan for plan in exam.plans if plan.tier_id == staff.tier_id), None)
+
+
+def takes(exam: Exam, staff: Staff) -> bool:
+    """Whether the staff member is in the test: his tier has a plan, and he is in scope."""
+    if plan_for(exam, staff) is None:
+        return False
+    if exam.mode == "sample":
+        drawn = select(DrawMember.staff_id).join(Draw).where(
+            Draw.exam_id == exam.id, Draw.voided_at.is_(None), DrawMember.staff_id == staff.id)
+        return db.session.scalar(drawn) is not None
+    if not exam.units:
+        return True
+    return any(staff.unit_id in subtree_ids(link.unit_id) for link in exam.units)
+
+
+def latest_attempt(exam: Exam, staff: Staff) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.staff_id == staff.id)
+                             .order_by(Attempt.number.desc()).limit(1))
+
+
+@dataclass
+class ExamEntry:
+    exam: Exam
+    plan: PaperPlan
+    attempt: Attempt | None
+    status: str  # upcoming | open | in_progress | finished | missed
+
+
+def exams_for(staff: Staff) -> list[ExamEntry]:
+    """The tests assigned to a staff member, with where he stands in each."""
+    moment = now()
+    entries = []
+    for exam in db.session.scalars(select(Exam).order_by(Exam.opens_at.desc())):
+        if not takes(exam, staff):
+            continue
+        attempt = latest_attempt(exam, staff)
+        if attempt is not None:
+            close_if_expired(attempt)
+        entries.append(ExamEntry(exam, plan_for(exam, staff), attempt, _status(exam, attempt, moment)))
+    return entries
+
+
+def _status(exam: Exam, attempt: Attempt | None, moment: datetime) -> str:
+    if attempt is not None and attempt.submitted_at is None:
+        return "in_progress"
+    if attempt is not None and attempt.retake_granted_at is None:
+        return "finished"
+    if moment < exam.opens_at:
+        return "upcoming"
+    if moment >= exam.closes_at:
+        return "finished" if attempt is not None else "missed"
+    return "open"
+
+
+# ---- the attempt ------------------------------------------------------------------------------
+
+def start_attempt(exam: Exam, staff: Staff) -> Attempt:
+    """Resume the open attempt, or draw a new paper and fix its deadline."""
+    if not takes(exam, staff):
+        raise ExamError("您不在这次测试的参加范围内。")
+    moment = now()
+    latest = latest_attempt(exam, staff)
+    if latest is not None and latest.submitted_at is None and not close_if_expired(latest):
+        return latest
+    if latest is not None and latest.retake_granted_at is None:
+        raise ExamError("您已经完成了这次测试。")
+    if moment < exam.opens_at:
+        raise ExamError("测试尚未开始，请在开始时间之后再来。")
+    if moment >= exam.closes_at:
+        raise ExamError("测试已经结束。")
+    plan = plan_for(exam, staff)
+    seed = secrets.token_hex(8)
+    paper = draw_paper(plan_sections(plan), question_pool(), seed)
+    attempt = Attempt(
+        exam_id=exam.id, staff_id=staff.id, plan_id=plan.id, number=(latest.number + 1 if latest else 1),
+        seed=seed, paper=paper, started_at=moment,
+        deadline=min(moment + timedelta(minutes=plan.duration_minutes), exam.closes_at),
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
+
+
+def locked_attempt(attempt_id: int) -> Attempt | None:
+    """The attempt, row-locked on PostgreSQL so a save and a close cannot cross."""
+    return db.session.scalar(select(Attempt).where(Attempt.id == attempt_id).with_for_update())
+
+
+def close_if_expired(attempt: Attempt) -> bool:
+    """Close and grade an attempt whose deadline has passed. True when it is closed."""
+    if attempt.submitted_at is not None:
+        return True
+    if now() <= attempt.deadline:
+        return False
+    close_attempt(attempt, "deadline", at=attempt.deadline)
+    return True
+
+
+def save_answer(attempt: Attempt, question_id: int, response, seq: int) -> datetime:
+    """Store one answer; an older write (lower seq) never overwrites a newer one.
+
+    Returns when the stored answer was saved. Raises LateSave after the deadline.
+    """
+    if attempt.submitted_at is not None:
+        raise LateSave("本次答题已经交卷，答案不能再修改。")
+    if close_if_expired(attempt):
+        raise LateSave("答题时间已到，试卷已自动交卷，这个答案没有保存。")
+    item = paper_item(attempt, question_id)
+    if item is None:
+        raise ExamError("这道题不在您的试卷中。")
+    if not valid_response(item["type"], response, item):
+        raise ExamError("答案格式不正确。")
+    moment = now()
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Answer).values(attempt_id=attempt.id, question_id=question_id, response=response,
+                                      client_seq=seq, saved_at=moment)
+    statement = statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={"response": statement.excluded.response, "client_seq": statement.excluded.client_seq,
+              "saved_at": statement.excluded.saved_at},
+        where=Answer.client_seq < statement.excluded.client_seq,
+    )
+    db.session.execute(statement)
+    return moment
+
+
+def paper_item(attempt: Attempt, question_id: int) -> dict | None:
+    return next((item for item in attempt.paper if item["id"] == question_id), None)
+
+
+def responses_of(attempt: Attempt) -> dict[int, object]:
+    rows = db.session.execute(select(Answer.question_id, Answer.response).where(Answer.attempt_id == attempt.id))
+    return dict(rows.all())
+
+
+def close_attempt(attempt: Attempt, closed_by: str, at: datetime | None = None) -> None:
+    attempt.submitted_at = at or now()
+    attempt.closed_by = closed_by
+    grade_attempt(attempt)
+
+
+def grade_attempt(attempt: Attempt) -> None:
+    """Grade a closed attempt from its frozen paper and its saved answers."""
+    plan = attempt.plan
+    result = grade_paper(attempt.paper, responses_of(attempt), plan.multiple_scoring, float(plan.pass_mark))
+    for answer in db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)):
+        mark = result.marks.get(answer.question_id)
+        answer.points, answer.correct = (mark.points, mark.correct) if mark else (None, None)
+    attempt.score, attempt.score_detail, attempt.passed = result.total, result.per_type, result.passed
+
+
+def submit(attempt: Attempt) -> None:
+    if attempt.submitted_at is not None:
+        return
+    if close_if_expired(attempt):
+        return
+    close_attempt(attempt, "examinee")
+
+
+def close_expired(limit: int = 1000) -> int:
+    """Close and grade attempts past their deadline; safe to run every minute."""
+    expired = db.session.scalars(select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline < now())
+                                 .order_by(Attempt.deadline).limit(limit).with_for_update(skip_locked=True)).all()
+    for attempt in expired:
+        close_attempt(attempt, "deadline", at=attempt.deadline)
+    return len(expired)
+
+
+def remaining_seconds(attempt: Attempt) -> int:
+    return max(0, int((attempt.deadline - now()).total_seconds()))
+
+
+# ---- admin corrections ------------------------------------------------------------------------
+
+def grant_retake(attempt: Attempt, actor) -> None:
+    if attempt.submitted_at is None:
+        raise ExamError("这次答题还没有结束，不能准许重考。")
+    if attempt.retake_granted_at is not None:
+        raise ExamError("已经准许过重考。")
+    latest = latest_attempt(attempt.exam, attempt.staff)
+    if latest.id != attempt.id:
+        raise ExamError("只能对最近一次答题准许重考。")
+    attempt.retake_granted_at = now()
+    attempt.retake_granted_by_id = actor.id if actor is not None else None
+    record("attempt.retake", f"准许 {attempt.staff.name}（{attempt.staff.staff_no}）重考“{attempt.exam.title}”",
+           target=attempt)
+
+
+@dataclass
+class RegradeReport:
+    attempts: int
+    changed: int
+    keys_updated: int
+
+
+def regrade_exam(exam: Exam) -> RegradeReport:
+    """Take the current keys of the questions into every paper, then regrade closed attempts."""
+    attempts = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id)).all()
+    ids = {item["id"] for attempt in attempts for item in attempt.paper}
+    keys = dict(db.session.execute(select(Question.id, Question.answer).where(Question.id.in_(ids))).all()) if ids else {}
+    changed = keys_updated = 0
+    for attempt in attempts:
+        paper = [dict(item) for item in attempt.paper]
+        for item in paper:
+            if item["id"] in keys and keys[item["id"]] != item["answer"]:
+                item["answer"] = keys[item["id"]]
+                keys_updated += 1
+        attempt.paper = paper
+        if attempt.submitted_at is None:
+            continue
+        before = (float(attempt.score) if attempt.score is not None else None, attempt.passed)
+        grade_attempt(attempt)
+        if before != (float(attempt.score), attempt.passed):
+            changed += 1
+    closed = sum(1 for a in attempts if a.submitted_at is not None)
+    record("exam.regrade", f"重新评分测试“{exam.title}”：{closed} 份答卷，{changed} 份成绩有变化",
+           target=exam, detail={"attempts": closed, "changed": changed, "keys_updated": keys_updated})
+    return RegradeReport(closed, changed, keys_updated)
+
+
+def attempts_query(exam: Exam, within: set[int] | None = None):
+    query = (select(Attempt).join(Attempt.staff).where(Attempt.exam_id == exam.id)
+             .order_by(Staff.staff_no, Attempt.number))
+    if within is not None:
+        query = query.where(Staff.unit_id.in_(within))
+    return query
+
+
+def attempt_counts(exam: Exam) -> dict[str, int]:
+    rows = db.session.execute(select(
+        func.count(Attempt.id), func.count(Attempt.submitted_at),
+    ).where(Attempt.exam_id == exam.id)).one()
+    return {"started": rows[0], "submitted": rows[1]}

@@ -1,0 +1,151 @@
+"""The examinee's side: his tests, the start page, the test page, autosave, submit, result.
+
+Nothing an examinee's browser receives carries an answer key or an explanation before his
+attempt is closed: the test page is built from ``examinee_view()``, which leaves them out.
+"""
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.access import role_required
+from ..clock import now
+from ..extensions import db
+from ..models import QUESTION_TYPES, Attempt, Exam
+from . import services
+from .forms import ActionForm
+from .views import shown_item
+
+bp = Blueprint("take", __name__, url_prefix="/my")
+LETTERS = "ABCDEFGH"
+
+
+def _staff():
+    staff = current_user.staff
+    if staff is None:
+        abort(403)
+    return staff
+
+
+def _own_attempt(attempt_id: int, lock: bool = False) -> Attempt:
+    """The attempt, if it is the logged-in examinee's; anyone else's is a 404, never a hint."""
+    attempt = services.locked_attempt(attempt_id) if lock else db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.staff_id != _staff().id:
+        abort(404)
+    return attempt
+
+
+@bp.get("/")
+@role_required("examinee")
+def home():
+    if current_user.staff is None:
+        return render_template("take/home.html", entries=[], staff=None, unlinked=True)
+    entries = services.exams_for(current_user.staff)
+    db.session.commit()  # attempts closed on the way
+    return render_template("take/home.html", entries=entries, staff=current_user.staff)
+
+
+@bp.get("/exams/<int:exam_id>")
+@role_required("examinee")
+def start_page(exam_id: int):
+    exam = db.get_or_404(Exam, exam_id)
+    staff = _staff()
+    if not services.takes(exam, staff):
+        abort(404)
+    plan = services.plan_for(exam, staff)
+    attempt = services.latest_attempt(exam, staff)
+    return render_template("take/start.html", exam=exam, plan=plan, attempt=attempt,
+                           sections=services.plan_sections(plan), total=services.plan_total(plan),
+                           types=QUESTION_TYPES, scoring=services.SCORING, form=ActionForm(), now=now())
+
+
+@bp.post("/exams/<int:exam_id>/start")
+@role_required("examinee")
+def start(exam_id: int):
+    exam = db.get_or_404(Exam, exam_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = services.start_attempt(exam, _staff())
+        db.session.commit()
+    except services.ExamError as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return redirect(url_for("take.start_page", exam_id=exam.id))
+    except IntegrityError:
+        # a second click or another device started it at the same moment: take that attempt
+        db.session.rollback()
+        attempt = services.latest_attempt(exam, _staff())
+    return redirect(url_for("take.paper", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@role_required("examinee")
+def paper(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if services.close_if_expired(attempt):
+        db.session.commit()
+        return redirect(url_for("take.result", attempt_id=attempt.id))
+    responses = services.responses_of(attempt)
+    return render_template("take/paper.html", attempt=attempt, exam=attempt.exam,
+                           questions=examinee_view(attempt.paper), responses=responses,
+                           remaining=services.remaining_seconds(attempt), types=QUESTION_TYPES,
+                           form=ActionForm())
+
+
+def examinee_view(paper: list[dict]) -> list[dict]:
+    """The paper as the examinee may see it: options in his order, labelled by their bank letter
+    (which tells nothing of the key), and no key, no explanation."""
+    view = []
+    for number, item in enumerate(paper, start=1):
+        options = [{"value": LETTERS[i], "label": LETTERS[position], "text": item["options"][i]}
+                   for position, i in enumerate(item["order"])]
+        blanks = len(item["answer"]) if item["type"] == "fill" else 0
+        view.append({"number": number, "id": item["id"], "type": item["type"], "stem": item["stem"],
+                     "options": options, "blanks": blanks, "points": item["points"]})
+    return view
+
+
+@bp.post("/attempts/<int:attempt_id>/answers")
+@role_required("examinee")
+def save(attempt_id: int):
+    """Autosave one answer: {"question": id, "response": …, "seq": n}. CSRF token in X-CSRFToken."""
+    data = request.get_json(silent=True) or {}
+    attempt = _own_attempt(attempt_id, lock=True)
+    try:
+        question_id, seq = int(data["question"]), int(data.get("seq", 0))
+        saved_at = services.save_answer(attempt, question_id, data.get("response"), seq)
+    except services.LateSave as error:
+        db.session.commit()  # the attempt may have just been closed and graded
+        return jsonify(saved=False, error=str(error), closed=True), 409
+    except (KeyError, TypeError, ValueError) as error:
+        db.session.rollback()
+        message = str(error) if isinstance(error, services.ExamError) else "请求格式不正确。"
+        return jsonify(saved=False, error=message), 400
+    db.session.commit()
+    return jsonify(saved=True, question=question_id, seq=seq, saved_at=saved_at.isoformat() + "Z",
+                   remaining=services.remaining_seconds(attempt))
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@role_required("examinee")
+def submit(attempt_id: int):
+    attempt = _own_attempt(attempt_id, lock=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.submit(attempt)
+    db.session.commit()
+    return redirect(url_for("take.result", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>/result")
+@role_required("examinee")
+def result(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if not services.close_if_expired(attempt):
+        return redirect(url_for("take.paper", attempt_id=attempt.id))
+    db.session.commit()
+    review = attempt.exam.review_allowed and now() >= attempt.exam.closes_at
+    questions = [shown_item(item) for item in attempt.paper] if review else []
+    return render_template("take/result.html", attempt=attempt, exam=attempt.exam, review=review,
+                           questions=questions, responses=services.responses_of(attempt) if review else {},
+                           types=QUESTION_TYPES)
