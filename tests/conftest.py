@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from examsite import clock, create_app
@@ -73,6 +74,14 @@ def app(database_url, tmp_path):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
     })
+    # Tests hold an app context open (for the `db` fixture), which requests then share, and
+    # with it `g`: start each request with an empty `g`, as a real request does (Flask-Login
+    # caches the user there, Flask-WTF the CSRF token).
+    @app.before_request
+    def fresh_g():
+        for name in list(g):
+            g.pop(name)
+
     with app.app_context():
         _empty_database()
     yield app

@@ -14,7 +14,7 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 class ExamForm(FlaskForm):
     title = StringField("测试名称", validators=[DataRequired("请填写测试名称。"), Length(max=200)])
     description = TextAreaField("说明（考生在开始答题前看到）", validators=[Optional(), Length(max=2000)])
-    mode = RadioField("测试方式", choices=list(MODES.items()), default="all")
+    mode = RadioField("测试方式", choices=dict(MODES), default="all")
     opens_at = DateTimeLocalField("开始时间", format=LOCAL_FORMAT, validators=[InputRequired("请填写开始时间。")])
     closes_at = DateTimeLocalField("结束时间", format=LOCAL_FORMAT, validators=[InputRequired("请填写结束时间。")])
     units = SelectMultipleField("参加单位（含下级单位；不选则为全部单位）", coerce=int, validators=[Optional()])
@@ -23,11 +23,11 @@ class ExamForm(FlaskForm):
 
 
 class SectionForm(Form):
-    qtype = SelectField("题型", choices=[("", "—")] + list(QUESTION_TYPES.items()), validators=[Optional()])
+    qtype = SelectField("题型", choices={"": "—", **QUESTION_TYPES}, validators=[Optional()])
     count = IntegerField("题数", validators=[Optional(), NumberRange(min=1, max=500, message="题数应在 1–500 之间。")])
     points = DecimalField("每题分值", places=2, validators=[Optional(), NumberRange(min=0.5, max=100)])
     regulation = StringField("出处（可选，如：纪律处分条例）", validators=[Optional(), Length(max=200)])
-    difficulty = SelectField("难度", choices=[("", "不限")] + [(str(d), str(d)) for d in range(1, 6)],
+    difficulty = SelectField("难度", choices={"": "不限", **{str(d): str(d) for d in range(1, 6)}},
                              validators=[Optional()])
 
 
@@ -36,7 +36,7 @@ class PlanForm(FlaskForm):
     duration_minutes = IntegerField("答题时长（分钟）", validators=[InputRequired("请填写答题时长。"),
                                                               NumberRange(min=1, max=600)])
     pass_mark = DecimalField("及格分", places=2, validators=[InputRequired("请填写及格分。"), NumberRange(min=0)])
-    multiple_scoring = SelectField("多选题计分", choices=list(SCORING.items()))
+    multiple_scoring = SelectField("多选题计分", choices=dict(SCORING))
     sections = FieldList(FormField(SectionForm), min_entries=6, max_entries=20)
     submit = SubmitField("保存试卷方案")
 

@@ -29,7 +29,7 @@ def index():
 def edit(exam_id: int | None = None):
     exam = db.get_or_404(Exam, exam_id) if exam_id else None
     form = ExamForm(obj=exam) if request.method == "GET" and exam else ExamForm()
-    form.units.choices = [(u.id, "　" * d + u.name) for u, d in tree_rows()]
+    form.units.choices = {u.id: "　" * d + u.name for u, d in tree_rows()}
     if request.method == "GET" and exam:
         form.opens_at.data, form.closes_at.data = _local(exam.opens_at), _local(exam.closes_at)
         form.units.data = [link.unit_id for link in exam.units]
@@ -68,7 +68,7 @@ def detail(exam_id: int):
 def plan(exam_id: int):
     exam = db.get_or_404(Exam, exam_id)
     form = PlanForm()
-    form.tier_id.choices = [(t.id, t.name) for t in tiers()]
+    form.tier_id.choices = {t.id: t.name for t in tiers()}
     existing = None
     if request.method == "GET":
         tier_id = request.args.get("tier", type=int)
@@ -77,7 +77,7 @@ def plan(exam_id: int):
             form = PlanForm(formdata=None, tier_id=existing.tier_id, duration_minutes=existing.duration_minutes,
                             pass_mark=existing.pass_mark, multiple_scoring=existing.multiple_scoring,
                             sections=[_row(s) for s in existing.sections] + [{}] * 2)
-            form.tier_id.choices = [(t.id, t.name) for t in tiers()]
+            form.tier_id.choices = {t.id: t.name for t in tiers()}
         elif tier_id:
             form.tier_id.data = tier_id
     elif form.validate_on_submit():

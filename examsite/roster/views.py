@@ -60,7 +60,7 @@ def upload():
 def units():
     form = UnitForm()
     rows = services.tree_rows()
-    form.parent_id.choices = [(0, "（顶层单位）")] + [(u.id, "　" * d + u.name) for u, d in rows]
+    form.parent_id.choices = {0: "（顶层单位）", **{u.id: "　" * d + u.name for u, d in rows}}
     if form.validate_on_submit():
         parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
         try:

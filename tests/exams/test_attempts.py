@@ -1,0 +1,241 @@
+"""Attempts through the test client: the deadline, late saves, resume, idempotent saves, auto-close."""
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from examsite import clock
+from examsite.exams import services
+from examsite.models import Answer, Attempt, AuditLog, Question
+
+from .. import factories
+from ..conftest import csrf_from
+from ..factories import PASSWORD
+
+START = datetime(2026, 6, 10, 1, 0)  # 09:00 in Beijing
+
+
+@pytest.fixture
+def setup(db):
+    clock.freeze(START)
+    factories.bank()
+    exam = factories.exam(minutes=30)
+    person = factories.examinee("0001")
+    db.session.commit()
+    return exam, person
+
+
+def start(auth, client, exam):
+    page = client.get(f"/my/exams/{exam.id}").get_data(as_text=True)
+    auth.token = csrf_from(page)
+    response = auth.post(f"/my/exams/{exam.id}/start")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def save(client, auth, attempt_id, question, response, seq=1):
+    return client.post(f"/my/attempts/{attempt_id}/answers", data=json.dumps(
+        {"question": question, "response": response, "seq": seq}),
+        content_type="application/json", headers={"X-CSRFToken": auth.token})
+
+
+def test_start_draws_a_paper_and_fixes_the_deadline(setup, auth, client, db):
+    exam, person = setup
+    auth.login("0001", PASSWORD)
+    attempt = db.session.get(Attempt, start(auth, client, exam))
+    assert [item["type"] for item in attempt.paper].count("single") == 2 and len(attempt.paper) == 6
+    assert attempt.started_at == START and attempt.deadline == START + timedelta(minutes=30)
+    assert attempt.seed and attempt.number == 1
+
+
+def test_deadline_never_later_than_the_window(db, auth, client):
+    clock.freeze(START)
+    factories.bank()
+    exam = factories.exam(minutes=60, closes=START + timedelta(minutes=20))
+    factories.examinee("0001")
+    auth.login("0001", PASSWORD)
+    attempt = db.session.get(Attempt, start(auth, client, exam))
+    assert attempt.deadline == START + timedelta(minutes=20)
+
+
+def test_reload_and_another_device_resume_the_same_paper(setup, auth, client, db, app):
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    first = start(auth, client, exam)
+    paper = client.get(f"/my/attempts/{first}").get_data(as_text=True)
+    clock.freeze(START + timedelta(minutes=10))
+    other = app.test_client()
+    from ..conftest import AuthActions
+
+    device = AuthActions(other)
+    device.login("0001", PASSWORD)
+    assert start(device, other, exam) == first
+    again = other.get(f"/my/attempts/{first}").get_data(as_text=True)
+    assert paper.split('id="paper"')[1].split("data-remaining")[0] == again.split('id="paper"')[1].split("data-remaining")[0]
+    assert 'data-remaining="1200"' in again  # 20 minutes left, by the server's clock
+    assert db.session.scalar(select(func.count(Attempt.id))) == 1
+
+
+def test_saves_are_idempotent_and_never_go_back_in_time(setup, auth, client, db):
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt = db.session.get(Attempt, start(auth, client, exam))
+    single = next(i for i in attempt.paper if i["type"] == "single")["id"]
+    assert save(client, auth, attempt.id, single, "B", seq=10).status_code == 200
+    assert save(client, auth, attempt.id, single, "B", seq=10).status_code == 200
+    assert save(client, auth, attempt.id, single, "C", seq=5).status_code == 200  # an older write arriving late
+    rows = db.session.execute(select(Answer.response, Answer.client_seq).where(Answer.attempt_id == attempt.id)).all()
+    assert rows == [("B", 10)]
+    assert save(client, auth, attempt.id, single, "D", seq=11).get_json()["saved"] is True
+    db.session.expire_all()
+    assert db.session.scalar(select(Answer.response)) == "D"
+
+
+def test_bad_saves_are_refused_clearly(setup, auth, client, db):
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt = db.session.get(Attempt, start(auth, client, exam))
+    single = next(i for i in attempt.paper if i["type"] == "single")["id"]
+    other_question = db.session.scalar(select(Question.id).where(Question.id.not_in([i["id"] for i in attempt.paper])))
+    assert save(client, auth, attempt.id, other_question, "A").get_json()["error"] == "这道题不在您的试卷中。"
+    assert save(client, auth, attempt.id, single, "AB").get_json()["error"] == "答案格式不正确。"
+    bad = client.post(f"/my/attempts/{attempt.id}/answers", data="not json", content_type="application/json",
+                      headers={"X-CSRFToken": auth.token})
+    assert bad.status_code == 400 and bad.get_json()["error"] == "请求格式不正确。"
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_json_save_needs_the_csrf_token(setup, auth, client, db):
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt = db.session.get(Attempt, start(auth, client, exam))
+    response = client.post(f"/my/attempts/{attempt.id}/answers", data=json.dumps(
+        {"question": attempt.paper[0]["id"], "response": "A", "seq": 1}), content_type="application/json")
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_late_save_gets_409_and_the_attempt_is_closed_and_graded(setup, auth, client, db):
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt = db.session.get(Attempt, start(auth, client, exam))
+    single = next(i for i in attempt.paper if i["type"] == "single")["id"]
+    save(client, auth, attempt.id, single, "A", seq=1)
+    clock.freeze(START + timedelta(minutes=30, seconds=1))
+    late = save(client, auth, attempt.id, single, "B", seq=2)
+    assert late.status_code == 409
+    assert late.get_json()["error"] == "答题时间已到，试卷已自动交卷，这个答案没有保存。"
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt.id)
+    assert attempt.closed_by == "deadline" and attempt.submitted_at == attempt.deadline
+    assert float(attempt.score) == 2.0 and attempt.score_detail["single"] == 2.0
+    assert db.session.scalar(select(Answer.response)) == "A"
+    assert save(client, auth, attempt.id, single, "C", seq=3).get_json()["error"] == "本次答题已经交卷，答案不能再修改。"
+
+
+def test_save_exactly_at_the_deadline_is_accepted(setup, auth, client, db):
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt = db.session.get(Attempt, start(auth, client, exam))
+    clock.freeze(attempt.deadline)
+    assert save(client, auth, attempt.id, attempt.paper[0]["id"], None, seq=1).status_code == 200
+
+
+def test_close_expired_command_grades_abandoned_attempts(setup, auth, client, db, runner):
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt_id = start(auth, client, exam)
+    attempt = db.session.get(Attempt, attempt_id)
+    for item in attempt.paper:
+        key = item["answer"]
+        save(client, auth, attempt_id, item["id"], key, seq=1)
+    clock.freeze(START + timedelta(hours=1))
+    result = runner.invoke(args=["exam", "close-expired"])
+    assert "已自动交卷并评分 1 份答卷" in result.output
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.closed_by == "deadline" and float(attempt.score) == 11.0 and attempt.passed is True
+    assert "已自动交卷并评分 0 份答卷" in runner.invoke(args=["exam", "close-expired"]).output
+
+
+def test_opening_an_expired_attempt_closes_it(setup, auth, client, db):
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt_id = start(auth, client, exam)
+    clock.freeze(START + timedelta(minutes=31))
+    response = client.get(f"/my/attempts/{attempt_id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/result")
+    assert "时间到，自动交卷" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_submit_grades_and_one_attempt_unless_a_retake_is_granted(setup, auth, client, db, app):
+    exam, person = setup
+    auth.login("0001", PASSWORD)
+    attempt_id = start(auth, client, exam)
+    attempt = db.session.get(Attempt, attempt_id)
+    for item in attempt.paper:
+        if item["type"] != "fill":
+            save(client, auth, attempt_id, item["id"], item["answer"], seq=1)
+    html = auth.post(f"/my/attempts/{attempt_id}/submit", follow_redirects=True).get_data(as_text=True)
+    assert "得分 <strong>9.0</strong>" in html and "及格" in html
+    again = auth.post(f"/my/exams/{exam.id}/start", follow_redirects=True).get_data(as_text=True)
+    assert "您已经完成了这次测试" in again
+
+    db.session.expire_all()
+    services.grant_retake(db.session.get(Attempt, attempt_id), None)
+    db.session.commit()
+    second = start(auth, client, exam)
+    assert second != attempt_id and db.session.get(Attempt, second).number == 2
+    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "attempt.retake")) == 1
+
+
+def test_retired_questions_are_not_drawn_and_edits_do_not_change_a_started_paper(setup, auth, client, db):
+    exam, _ = setup
+    singles = db.session.scalars(select(Question).where(Question.qtype == "single").order_by(Question.id)).all()
+    for question in singles[2:]:
+        question.retired = True
+    db.session.commit()
+    auth.login("0001", PASSWORD)
+    attempt = db.session.get(Attempt, start(auth, client, exam))
+    drawn = {i["id"] for i in attempt.paper if i["type"] == "single"}
+    assert drawn == {singles[0].id, singles[1].id}
+    singles[0].stem = "改过的题干"
+    db.session.commit()
+    assert "改过的题干" not in client.get(f"/my/attempts/{attempt.id}").get_data(as_text=True)
+
+
+def test_regrade_after_a_key_is_corrected(setup, auth, client, db):
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt_id = start(auth, client, exam)
+    attempt = db.session.get(Attempt, attempt_id)
+    single = next(i for i in attempt.paper if i["type"] == "single")
+    save(client, auth, attempt_id, single["id"], "B", seq=1)  # wrong by the key "A"
+    auth.post(f"/my/attempts/{attempt_id}/submit")
+    db.session.expire_all()
+    assert float(db.session.get(Attempt, attempt_id).score) == 0
+    db.session.get(Question, single["id"]).answer = "B"
+    db.session.commit()
+    report = services.regrade_exam(db.session.get(Attempt, attempt_id).exam)
+    db.session.commit()
+    assert (report.attempts, report.changed, report.keys_updated) == (1, 1, 1)
+    assert float(db.session.get(Attempt, attempt_id).score) == 2
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "exam.regrade"))
+    assert entry.detail == {"attempts": 1, "changed": 1, "keys_updated": 1}
+
+
+def test_not_open_yet_and_already_closed(db, auth, client):
+    clock.freeze(START)
+    factories.bank()
+    later = factories.exam(title="未开始", opens=START + timedelta(hours=1), closes=START + timedelta(hours=2))
+    over = factories.exam(title="已结束", opens=START - timedelta(hours=2), closes=START - timedelta(hours=1))
+    factories.examinee("0001")
+    auth.login("0001", PASSWORD)
+    for exam, message in ((later, "测试尚未开始"), (over, "测试已经结束")):
+        auth.token = csrf_from(client.get(f"/my/exams/{exam.id}").get_data(as_text=True))
+        html = auth.post(f"/my/exams/{exam.id}/start", follow_redirects=True).get_data(as_text=True)
+        assert message in html
+    assert db.session.scalar(select(func.count(Attempt.id))) == 0
+    home = client.get("/my/").get_data(as_text=True)
+    assert "即将开始" in home and "已结束（未参加）" in home

@@ -1,0 +1,133 @@
+"""Keys never reach an examinee before his attempt is closed; nobody reads or writes another's attempt."""
+import json
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from examsite import clock
+from examsite.models import Answer, Attempt
+
+from .. import factories
+from ..conftest import AuthActions, csrf_from
+from ..factories import PASSWORD
+
+START = datetime(2026, 6, 10, 1, 0)
+
+
+@pytest.fixture
+def exam(db):
+    clock.freeze(START)
+    factories.bank()
+    found = factories.exam(review_allowed=True, closes=START + timedelta(hours=2))
+    db.session.commit()
+    return found
+
+
+def keys_in(body: str, paper: list[dict]) -> list[str]:
+    """Every answer key or explanation of the paper that shows up in a response body."""
+    found = []
+    for item in paper:
+        if item.get("explanation") and item["explanation"] in body:
+            found.append(item["explanation"])
+        if item["type"] == "fill":
+            found += [k for k in item["answer"] if k in body]
+    if re.search(r'"answer"|data-answer|option-correct|class="answer"', body):
+        found.append("an answer marker")
+    return found
+
+
+def test_a_full_attempt_never_shows_a_key(exam, db, client, auth):
+    factories.examinee("0001")
+    bodies = []
+
+    def keep(response):
+        bodies.append(response.get_data(as_text=True))
+        response.close()
+        return response
+
+    keep(auth.login("0001", PASSWORD, follow_redirects=True))
+    page = keep(client.get(f"/my/exams/{exam.id}"))
+    auth.token = csrf_from(page.get_data(as_text=True))
+    location = keep(auth.post(f"/my/exams/{exam.id}/start")).headers["Location"]
+    attempt = db.session.get(Attempt, int(location.rsplit("/", 1)[1]))
+    keep(client.get(location))
+    keep(client.get("/my/"))
+    for seq, item in enumerate(attempt.paper, start=1):
+        response = {"single": "B", "multiple": "AB", "judge": False, "fill": ["不知道"]}[item["type"]]
+        keep(client.post(f"/my/attempts/{attempt.id}/answers", data=json.dumps(
+            {"question": item["id"], "response": response, "seq": seq}), content_type="application/json",
+            headers={"X-CSRFToken": auth.token}))
+    keep(client.get(f"/my/attempts/{attempt.id}/result", follow_redirects=True))
+    keep(client.get(f"/my/attempts/{attempt.id}"))
+    keep(auth.post(f"/my/attempts/{attempt.id}/submit", follow_redirects=True))
+    keep(client.get(f"/my/attempts/{attempt.id}/result"))
+    keep(client.get("/static/take.js"))
+    assert len(bodies) > 10
+    for body in bodies:
+        assert keys_in(body, attempt.paper) == []
+
+    # after the test window closes, review is allowed: now the keys do show
+    clock.freeze(START + timedelta(hours=3))
+    review = client.get(f"/my/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert keys_in(review, attempt.paper)
+
+
+def test_an_examinee_cannot_open_or_write_anothers_attempt(exam, db, client, auth, app):
+    factories.examinee("0001", "张三")
+    factories.examinee("0002", "李四")
+    auth.login("0001", PASSWORD)
+    auth.token = csrf_from(client.get(f"/my/exams/{exam.id}").get_data(as_text=True))
+    mine = int(auth.post(f"/my/exams/{exam.id}/start").headers["Location"].rsplit("/", 1)[1])
+    question = db.session.get(Attempt, mine).paper[0]["id"]
+
+    intruder = AuthActions(app.test_client())
+    intruder.login("0002", PASSWORD)
+    other = intruder.client
+    for url in (f"/my/attempts/{mine}", f"/my/attempts/{mine}/result"):
+        assert other.get(url).status_code == 404
+    forged = other.post(f"/my/attempts/{mine}/answers", data=json.dumps(
+        {"question": question, "response": "A", "seq": 1}), content_type="application/json",
+        headers={"X-CSRFToken": intruder.token})
+    assert forged.status_code == 404
+    assert intruder.post(f"/my/attempts/{mine}/submit").status_code == 404
+    assert other.get("/my/attempts/999999").status_code == 404
+    assert db.session.scalar(select(func.count(Answer.id))) == 0
+    assert db.session.get(Attempt, mine).submitted_at is None
+
+
+def test_an_examinee_cannot_use_admin_pages(exam, db, client, auth):
+    factories.examinee("0001")
+    auth.login("0001", PASSWORD)
+    for url in (f"/exams/{exam.id}", f"/exams/{exam.id}/attempts", "/exams/", "/banks/"):
+        assert client.get(url).status_code == 403
+
+
+def test_a_liaison_sees_only_his_units_attempts(exam, db, client, auth, app):
+    people = [factories.examinee("0001", "张三", "城南区/城关镇/党政办"),
+              factories.examinee("0002", "李四", "城南区/东岗镇/党政办")]
+    for person in people:
+        device = AuthActions(app.test_client())
+        device.login(person.staff_no, PASSWORD)
+        device.token = csrf_from(device.client.get(f"/my/exams/{exam.id}").get_data(as_text=True))
+        device.post(f"/my/exams/{exam.id}/start")
+    factories.user("liaison", "liaison", unit_path="城南区/城关镇")
+    auth.login("liaison", PASSWORD)
+    listing = client.get(f"/exams/{exam.id}/attempts").get_data(as_text=True)
+    assert "张三" in listing and "李四" not in listing
+    theirs = db.session.scalar(select(Attempt.id).join(Attempt.staff).where(Attempt.staff_id == people[1].id))
+    ours = db.session.scalar(select(Attempt.id).where(Attempt.staff_id == people[0].id))
+    assert client.get(f"/exams/attempt/{theirs}").status_code == 403
+    assert client.get(f"/exams/attempt/{ours}").status_code == 200
+    assert auth.post(f"/exams/attempt/{ours}/retake").status_code == 403
+
+
+def test_staff_outside_the_test_cannot_start_it(db, client, auth):
+    clock.freeze(START)
+    factories.bank()
+    exam = factories.exam(tiers=("县处级",))
+    factories.examinee("0001", tier_name="一般干部")
+    auth.login("0001", PASSWORD)
+    assert client.get(f"/my/exams/{exam.id}").status_code == 404
+    assert "当前没有分配给您的测试" in client.get("/my/").get_data(as_text=True)
