@@ -1,10 +1,13 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
+import sqlite3
+
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -26,3 +29,23 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
+
+
+# SQLite, the embedded default, serves several gunicorn workers writing at once: write-ahead
+# logging lets reads go on beside a write, a busy timeout makes a writer wait its turn instead
+# of failing, and BEGIN IMMEDIATE takes the write lock up front, since a read-then-write
+# transaction cannot wait for it once another writer has committed (SQLITE_BUSY at once).
+@event.listens_for(Engine, "connect")
+def _sqlite_connection(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None  # transactions begin in _sqlite_begin
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=15000", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -254,9 +254,10 @@ def start_attempt(exam: Exam, staff: Staff) -> Attempt:
     return attempt
 
 
-def locked_attempt(attempt_id: int) -> Attempt | None:
-    """The attempt, row-locked on PostgreSQL so a save and a close cannot cross."""
-    return db.session.scalar(select(Attempt).where(Attempt.id == attempt_id).with_for_update())
+def own_attempt_query(attempt_id: int, user_id: int, lock: bool = False):
+    """The attempt with this id, if it belongs to the staff member of this login."""
+    query = select(Attempt).join(Attempt.staff).where(Attempt.id == attempt_id, Staff.user_id == user_id)
+    return query.with_for_update(of=Attempt) if lock else query
 
 
 def close_if_expired(attempt: Attempt) -> bool:

@@ -27,9 +27,12 @@ def _staff():
 
 
 def _own_attempt(attempt_id: int, lock: bool = False) -> Attempt:
-    """The attempt, if it is the logged-in examinee's; anyone else's is a 404, never a hint."""
-    attempt = services.locked_attempt(attempt_id) if lock else db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.staff_id != _staff().id:
+    """The attempt, if it is the logged-in examinee's; anyone else's is a 404, never a hint.
+
+    With ``lock`` the row is locked (PostgreSQL) so a save and a close cannot cross.
+    """
+    attempt = db.session.scalar(services.own_attempt_query(attempt_id, current_user.id, lock))
+    if attempt is None:
         abort(404)
     return attempt
 
@@ -121,9 +124,10 @@ def save(attempt_id: int):
         db.session.rollback()
         message = str(error) if isinstance(error, services.ExamError) else "请求格式不正确。"
         return jsonify(saved=False, error=message), 400
+    remaining = services.remaining_seconds(attempt)  # before the commit expires the attempt
     db.session.commit()
     return jsonify(saved=True, question=question_id, seq=seq, saved_at=saved_at.isoformat() + "Z",
-                   remaining=services.remaining_seconds(attempt))
+                   remaining=remaining)
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
