@@ -243,7 +243,7 @@ def run(name: str, url: str, args) -> None:
             if future.exception() is not None:
                 errors.append(f"examinee failed: {future.exception()!r}")
         elapsed = time.perf_counter() - begin
-        rate, health = ceiling(port, 20 * args.concurrency, args.concurrency)
+        rate, health = ceiling(port, 20_000, min(args.concurrency, 100))
     finally:
         stop(server)
     submitted, stored, expected = check(url, args.examinees, args.answers)
@@ -270,13 +270,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examinees", type=int, default=500)
     parser.add_argument("--answers", type=int, default=50)
-    parser.add_argument("--concurrency", type=int, default=50, help="examinees active at once")
+    parser.add_argument("--concurrency", type=int, default=0, help="examinees active at once (default: all)")
     parser.add_argument("--spread", type=float, default=10.0, help="seconds over which examinees log in")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--time-limit", type=float, default=600.0)
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
+    args.concurrency = args.concurrency or args.examinees
     for name in args.databases.split(","):
         if name == "sqlite":
             with tempfile.TemporaryDirectory() as folder:

@@ -32,15 +32,16 @@ bootstrap = Bootstrap5()
 
 
 # SQLite, the embedded default, serves several gunicorn workers writing at once: write-ahead
-# logging lets reads go on beside a write, a busy timeout makes a writer wait its turn instead
-# of failing, and BEGIN IMMEDIATE takes the write lock up front, since a read-then-write
-# transaction cannot wait for it once another writer has committed (SQLITE_BUSY at once).
+# logging lets reads go on beside a write, and a busy timeout makes a writer wait its turn
+# instead of failing. A transaction that reads and then writes must take the write lock up
+# front (BEGIN IMMEDIATE, see write_transaction()): once another writer has committed after
+# its read, SQLite refuses its write at once, busy timeout or not.
 @event.listens_for(Engine, "connect")
 def _sqlite_connection(dbapi_connection, connection_record):
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None  # transactions begin in _sqlite_begin
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=15000", "foreign_keys=ON"):
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000", "foreign_keys=ON"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -48,4 +49,15 @@ def _sqlite_connection(dbapi_connection, connection_record):
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = connection.get_execution_options().get("sqlite_write")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def write_transaction() -> None:
+    """Start a transaction that will write: on SQLite it takes the write lock now.
+
+    Ends the read-only transaction the request may have begun (loading the user), so call it
+    before the request changes anything.
+    """
+    db.session.rollback()
+    db.session.connection(execution_options={"sqlite_write": True})

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from ..audit.services import record
 from ..clock import now
-from ..extensions import db
+from ..extensions import db, write_transaction
 from ..models import ROLES, User
 
 MIN_PASSWORD_LENGTH = 8
@@ -29,14 +30,19 @@ def authenticate(username: str, password: str, *, max_failures: int, lock_minute
     The caller commits: failure counts must be stored even when the login fails.
     """
     refused = "用户名或密码错误。"
-    user = db.session.scalar(select(User).where(User.username == username.strip()))
-    if user is None:
+    found = db.session.execute(select(User.id, User.password_hash, User.locked_until)
+                               .where(User.username == username.strip())).first()
+    db.session.rollback()  # the password check is slow on purpose: hold no transaction meanwhile
+    if found is None:
         return LoginResult(None, refused)
     moment = now()
-    if user.locked_until and user.locked_until > moment:
-        minutes = max(1, int((user.locked_until - moment).total_seconds() // 60) + 1)
+    if found.locked_until and found.locked_until > moment:
+        minutes = max(1, int((found.locked_until - moment).total_seconds() // 60) + 1)
         return LoginResult(None, f"密码连续输错次数过多，账号已锁定，请 {minutes} 分钟后再试。")
-    if not user.check_password(password):
+    correct = check_password_hash(found.password_hash, password)
+    write_transaction()
+    user = db.session.get(User, found.id)
+    if not correct:
         user.failed_logins += 1
         if user.failed_logins >= max_failures:
             user.locked_until = moment + timedelta(minutes=lock_minutes)

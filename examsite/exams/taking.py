@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import role_required
 from ..clock import now
-from ..extensions import db
+from ..extensions import db, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam
 from . import services
 from .forms import ActionForm
@@ -31,6 +31,8 @@ def _own_attempt(attempt_id: int, lock: bool = False) -> Attempt:
 
     With ``lock`` the row is locked (PostgreSQL) so a save and a close cannot cross.
     """
+    if lock:
+        write_transaction()
     attempt = db.session.scalar(services.own_attempt_query(attempt_id, current_user.id, lock))
     if attempt is None:
         abort(404)
@@ -64,9 +66,10 @@ def start_page(exam_id: int):
 @bp.post("/exams/<int:exam_id>/start")
 @role_required("examinee")
 def start(exam_id: int):
-    exam = db.get_or_404(Exam, exam_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    write_transaction()
+    exam = db.get_or_404(Exam, exam_id)
     try:
         attempt = services.start_attempt(exam, _staff())
         db.session.commit()

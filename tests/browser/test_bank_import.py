@@ -44,6 +44,7 @@ def test_admin_imports_a_word_bank(db, live_server, page, tmp_path, artifacts_di
     expect(first).to_contain_text("党员受到警告处分（  ）内")
     expect(first.locator(".option-correct")).to_have_text(re.compile(r"B\. 一年"))
     page.screenshot(path=str(artifacts_dir / "bank-preview.png"), full_page=True)
+    db.session.rollback()  # see what the server committed
     assert db.session.scalar(select(func.count(Question.id))) == 0
 
     page.get_by_label("题库名称").fill("纪律处分条例练习")
@@ -56,6 +57,7 @@ def test_admin_imports_a_word_bank(db, live_server, page, tmp_path, artifacts_di
     expect(cards).to_have_count(1)
     expect(cards.first).to_contain_text("留党察看期限最长不得超过二年")
     expect(cards.first.locator(".answer")).to_have_text("正确")
+    db.session.rollback()  # see what the server committed
     assert db.session.scalar(select(func.count(Question.id))) == 2
 
 

@@ -45,6 +45,7 @@ def test_admin_imports_a_roster_in_the_browser(db, live_server, page, tmp_path, 
     page.get_by_role("button", name="查询").click()
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table).to_contain_text("0102")
+    db.session.rollback()  # see what the server committed
     assert db.session.scalar(select(func.count(Staff.id))) == 3
 
 
@@ -62,4 +63,5 @@ def test_bad_roster_shows_errors_in_the_browser(db, live_server, page, tmp_path)
     expect(errors).to_contain_text("本次没有导入任何人员")
     expect(errors).to_contain_text("第 2 行：姓名为空。")
     expect(errors).to_contain_text("第 3 行：干部层级“厅级”不在已设置的层级中")
+    db.session.rollback()  # see what the server committed
     assert db.session.scalar(select(func.count(Staff.id))) == 0

@@ -31,7 +31,7 @@ def answer_first_option(page, number):
 
 
 def saved(db, attempt_id):
-    db.session.expire_all()
+    db.session.rollback()  # end this thread's snapshot: see what the server committed
     return dict(db.session.execute(select(Answer.question_id, Answer.response)
                                    .where(Answer.attempt_id == attempt_id)).all())
 
@@ -42,6 +42,7 @@ def test_take_reload_and_submit(db, live_server, page, artifacts_dir):
                                     {"qtype": "judge", "count": 2, "points": 2}], pass_mark=2)
     factories.examinee("0001")
     begin(page, live_server, exam)
+    db.session.rollback()
     attempt = db.session.scalar(select(Attempt))
 
     answer_first_option(page, 1)
@@ -67,7 +68,7 @@ def test_take_reload_and_submit(db, live_server, page, artifacts_dir):
     page.get_by_role("button", name="交卷").click()
     expect(page.locator("#score")).to_contain_text("得分")
     assert "第 3、4、5 题" in messages[0]
-    db.session.expire_all()
+    db.session.rollback()  # end this thread's snapshot: see what the server committed
     assert db.session.get(Attempt, attempt.id).closed_by == "examinee"
 
 
@@ -76,6 +77,7 @@ def test_answers_made_offline_are_sent_when_back_online(db, live_server, page):
     exam = factories.exam(sections=[{"qtype": "single", "count": 3, "points": 2}], pass_mark=2)
     factories.examinee("0001")
     begin(page, live_server, exam)
+    db.session.rollback()
     attempt = db.session.scalar(select(Attempt))
     answer_first_option(page, 1)
 
@@ -101,8 +103,8 @@ def test_the_page_submits_itself_when_time_runs_out(db, live_server, page):
     begin(page, live_server, exam)
     answer_first_option(page, 1)
     expect(page.locator("#score")).to_contain_text("得分", timeout=20_000)
+    db.session.rollback()
     attempt = db.session.scalar(select(Attempt))
-    db.session.refresh(attempt)
     assert attempt.submitted_at is not None and attempt.score is not None
 
 
@@ -134,7 +136,7 @@ def test_two_tiers_take_their_own_plans(db, live_server, browser):
         expect(page.locator("#score")).to_contain_text("得分")
         context.close()
     assert counts == {"0001": 2, "0002": 4}
-    db.session.expire_all()
+    db.session.rollback()  # end this thread's snapshot: see what the server committed
     attempts = db.session.scalars(select(Attempt).order_by(Attempt.id)).all()
     assert [a.plan.tier.name for a in attempts] == ["一般干部", "乡科级"]
     assert all(a.submitted_at is not None and a.score is not None for a in attempts)
