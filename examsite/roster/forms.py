@@ -13,3 +13,8 @@ class UnitForm(FlaskForm):
     name = StringField("单位名称", validators=[DataRequired("请填写单位名称。"), Length(max=100)])
     parent_id = SelectField("上级单位", coerce=int, default=0)
     submit = SubmitField("添加单位")
+
+
+class TierForm(FlaskForm):
+    name = StringField("层级名称", validators=[DataRequired("请填写层级名称。"), Length(max=40)])
+    submit = SubmitField("添加层级")

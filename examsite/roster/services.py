@@ -77,6 +77,27 @@ def create_unit(name: str, parent: Unit | None) -> Unit:
     return unit
 
 
+def create_tier(name: str) -> Tier:
+    """Add a cadre tier after the existing ones (e.g. 厅局级, 试用期人员)."""
+    name = name.strip()
+    if not name:
+        raise RosterError("层级名称不能为空。")
+    if len(name) > 40:
+        raise RosterError("层级名称不能超过 40 个字。")
+    if db.session.scalar(select(Tier.id).where(Tier.name == name)):
+        raise RosterError(f"已有名为“{name}”的层级。")
+    rank = (db.session.scalar(select(func.max(Tier.rank))) or 0) + 1
+    tier = Tier(name=name, rank=rank)
+    db.session.add(tier)
+    db.session.flush()
+    record("tier.create", f"新增干部层级 {name}", target=tier)
+    return tier
+
+
+def staff_per_tier() -> dict[int, int]:
+    return dict(db.session.execute(select(Staff.tier_id, func.count(Staff.id)).group_by(Staff.tier_id)).all())
+
+
 class UnitResolver:
     """Finds the unit a roster cell names, planning new units for unknown tails of a path.
 

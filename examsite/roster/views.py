@@ -5,7 +5,7 @@ from ..accounts.access import role_required
 from ..extensions import db
 from ..models import Unit
 from . import services
-from .forms import RosterUploadForm, UnitForm
+from .forms import RosterUploadForm, TierForm, UnitForm
 from .records import REQUIRED_COLUMNS
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
@@ -74,3 +74,21 @@ def units():
             return redirect(url_for("roster.units"))
     counts = services.staff_per_unit()
     return render_template("roster/units.html", form=form, rows=rows, counts=counts)
+
+
+@bp.route("/tiers", methods=["GET", "POST"])
+@role_required("admin")
+def tiers():
+    form = TierForm()
+    if form.validate_on_submit():
+        try:
+            tier = services.create_tier(form.name.data)
+        except services.RosterError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已添加干部层级“{tier.name}”。测试可以为它单独设置试卷方案。", "success")
+            return redirect(url_for("roster.tiers"))
+    return render_template("roster/tiers.html", form=form, tiers=services.tiers(),
+                           counts=services.staff_per_tier())

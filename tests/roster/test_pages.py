@@ -115,3 +115,19 @@ def test_bad_unit_is_refused_and_changes_nothing(db, auth, client, name, message
                      follow_redirects=True).get_data(as_text=True)
     assert message in html
     assert db.session.scalar(select(func.count(Unit.id))) == before
+
+
+def test_admin_adds_a_tier_that_rosters_and_plans_then_use(db, auth, client):
+    from examsite.models import Tier
+
+    factories.user("admin", "admin")
+    auth.login("admin", PASSWORD)
+    html = auth.post("/roster/tiers", {"name": "试用期人员"}, follow_redirects=True).get_data(as_text=True)
+    assert "已添加干部层级“试用期人员”" in html
+    tier = db.session.scalar(select(Tier).where(Tier.name == "试用期人员"))
+    assert tier.rank == 4
+    assert db.session.scalar(select(AuditLog.summary).where(AuditLog.action == "tier.create")) == "新增干部层级 试用期人员"
+    again = auth.post("/roster/tiers", {"name": "试用期人员"}, follow_redirects=True).get_data(as_text=True)
+    assert "已有名为“试用期人员”的层级" in again
+    assert db.session.scalar(select(func.count(Tier.id))) == 4
+    assert "试用期人员" in client.get("/roster/import").get_data(as_text=True)
