@@ -24,7 +24,3 @@ class QuestionForm(FlaskForm):
     source = StringField("出处", validators=[Length(max=200)])
     difficulty = StringField("难度（1–5 或 易/中/难，可不填）", validators=[Length(max=10)])
     submit = SubmitField("保存")
-
-
-class ActionForm(FlaskForm):
-    """A bare form for buttons that post (retire, restore): CSRF only."""

@@ -9,7 +9,8 @@ from ..extensions import db
 from ..models import QUESTION_TYPES, Bank, BankUpload, Question
 from . import services
 from .display import shown
-from .forms import ActionForm, BankConfirmForm, BankUploadForm, QuestionForm
+from ..forms import ActionForm
+from .forms import BankConfirmForm, BankUploadForm, QuestionForm
 from .readers import XLSX_COLUMNS
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")

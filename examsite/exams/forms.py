@@ -39,7 +39,3 @@ class PlanForm(FlaskForm):
     multiple_scoring = SelectField("多选题计分", choices=dict(SCORING))
     sections = FieldList(FormField(SectionForm), min_entries=6, max_entries=20)
     submit = SubmitField("保存试卷方案")
-
-
-class ActionForm(FlaskForm):
-    """A bare form for buttons that post: CSRF only."""

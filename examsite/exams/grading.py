@@ -3,6 +3,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..banks.parser import LETTERS
+
 ALL_OR_NOTHING = "all_or_nothing"
 PARTIAL = "partial"
 _TRAILING = re.compile(r"[\s。．.，,、;；:：!！?？]+$")
@@ -94,7 +96,7 @@ def valid_response(qtype: str, response, item: dict) -> bool:
     if response is None:
         return True
     if qtype in ("single", "multiple"):
-        letters = "ABCDEFGH"[:len(item["options"])]
+        letters = LETTERS[:len(item["options"])]
         return isinstance(response, str) and 0 < len(response) <= len(letters) and set(response) <= set(letters) \
             and (qtype == "multiple" or len(response) == 1)
     if qtype == "judge":

@@ -8,15 +8,15 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import role_required
+from ..banks.parser import LETTERS
 from ..clock import now
 from ..extensions import db, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam
 from . import services
-from .forms import ActionForm
+from ..forms import ActionForm
 from .views import shown_item
 
 bp = Blueprint("take", __name__, url_prefix="/my")
-LETTERS = "ABCDEFGH"
 
 
 def _staff():

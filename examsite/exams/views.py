@@ -5,15 +5,16 @@ from sqlalchemy import select
 
 from ..accounts.access import role_required
 from ..banks.display import shown
+from ..banks.parser import LETTERS
 from ..clock import from_local, to_local
 from ..extensions import db
 from ..models import QUESTION_TYPES, Attempt, Exam, PaperPlan, Tier
 from ..roster.services import subtree_ids, tiers, tree_rows
 from . import services
-from .forms import LOCAL_FORMAT, ActionForm, ExamForm, PlanForm
+from ..forms import ActionForm
+from .forms import LOCAL_FORMAT, ExamForm, PlanForm
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
-LETTERS = "ABCDEFGH"
 
 
 @bp.get("/")
