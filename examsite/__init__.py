@@ -84,11 +84,13 @@ def _register_commands(app: Flask) -> None:
     from .accounts.cli import user_cli
     from .banks.cli import bank_cli
     from .exams.cli import exam_cli
+    from .sampling.cli import sample_cli
     from .demo import demo_command
 
     app.cli.add_command(user_cli)
     app.cli.add_command(bank_cli)
     app.cli.add_command(exam_cli)
+    app.cli.add_command(sample_cli)
     app.cli.add_command(demo_command)
 
 

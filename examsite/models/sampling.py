@@ -1,7 +1,7 @@
 """Random draws of staff for spot tests (随机抽测)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -24,6 +24,8 @@ class Draw(db.Model):
     #: SHA-256 of the ordered population
     population_hash: Mapped[str] = mapped_column(String(64))
     population_size: Mapped[int]
+    #: the ordered population itself (gzip of "工号<TAB>stratum" lines), so the draw can be re-run
+    population: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
     #: a draw is never deleted, only voided with a reason
