@@ -43,8 +43,9 @@ def _register_blueprints(app: Flask) -> None:
     from .exams.views import bp as exams_bp
     from .main.views import bp as main_bp
     from .roster.views import bp as roster_bp
+    from .sampling.views import bp as draws_bp
 
-    for bp in (main_bp, accounts_bp, roster_bp, banks_bp, exams_bp, take_bp, audit_bp):
+    for bp in (main_bp, accounts_bp, roster_bp, banks_bp, exams_bp, take_bp, draws_bp, audit_bp):
         app.register_blueprint(bp)
 
 

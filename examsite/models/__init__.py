@@ -5,10 +5,10 @@ from .banks import QUESTION_TYPES, Bank, BankUpload, Question
 from .exams import Answer, Attempt, Exam, ExamUnit, PaperPlan
 from .notices import Notice
 from .roster import DEFAULT_TIERS, Staff, Tier, Unit
-from .sampling import Draw, DrawMember
+from .sampling import AccessCode, Draw, DrawMember
 
 __all__ = [
     "ROLES", "User", "AuditLog", "QUESTION_TYPES", "Bank", "BankUpload", "Question", "Answer", "Attempt",
     "Exam", "ExamUnit", "PaperPlan", "Notice", "DEFAULT_TIERS", "Staff", "Tier", "Unit",
-    "Draw", "DrawMember",
+    "AccessCode", "Draw", "DrawMember",
 ]

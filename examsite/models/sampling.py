@@ -35,6 +35,7 @@ class Draw(db.Model):
     members: Mapped[list["DrawMember"]] = relationship(
         back_populates="draw", order_by="DrawMember.position"
     )
+    created_by: Mapped["User | None"] = relationship()  # noqa: F821
 
 
 class DrawMember(db.Model):
@@ -48,4 +49,21 @@ class DrawMember(db.Model):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
 
     draw: Mapped[Draw] = relationship(back_populates="members")
+    staff: Mapped["Staff"] = relationship()  # noqa: F821
+
+
+class AccessCode(db.Model):
+    """A one-time code on a login slip: lets one drawn person into one spot test, once."""
+
+    __tablename__ = "access_code"
+    __table_args__ = (UniqueConstraint("exam_id", "staff_id", name="uq_access_code_exam_staff"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    #: HMAC-SHA256 of the code under the app's secret key; the code itself is never stored
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    used_at: Mapped[datetime | None]
+
     staff: Mapped["Staff"] = relationship()  # noqa: F821

@@ -163,3 +163,14 @@ def verify(draw: Draw) -> Verification:
         today = None
     return Verification(sampler.population_hash(stored) == draw.population_hash, rerun == chosen,
                         today == draw.population_hash, chosen, rerun)
+
+
+def void(draw: Draw, reason: str, actor=None) -> None:
+    """A draw is never deleted; voiding keeps it, with the reason, in the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SampleError("作废必须写明原因。")
+    if draw.voided_at is not None:
+        raise SampleError("这次抽取已经作废。")
+    draw.voided_at, draw.void_reason = now(), reason
+    record("draw.void", f"作废第 {draw.id} 次抽取：{reason}", target=draw, user=actor)

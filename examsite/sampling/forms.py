@@ -1,0 +1,39 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DecimalField, IntegerField, RadioField, SelectField, SelectMultipleField,
+    StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+class DrawForm(FlaskForm):
+    units = SelectMultipleField("范围：单位（含下级；不选为全部单位）", validators=[Optional()])
+    tiers = SelectMultipleField("干部层级（不选为全部层级）", validators=[Optional()])
+    positions = StringField("职务包含（可选，多个词用空格分开，如：科长 所长）", validators=[Optional(), Length(max=200)])
+    method = RadioField("抽取方式", choices={"size": "总人数", "per_unit": "每个单位人数", "proportion": "每个单位按比例"},
+                        default="size")
+    amount = DecimalField("人数或比例（比例如 0.1 表示 10%）", places=4,
+                          validators=[InputRequired("请填写人数或比例。"), NumberRange(min=0)])
+    stratify = BooleanField("总人数按各单位人数比例分配（分层抽样）")
+    at_least_one = BooleanField("每个单位至少抽 1 人")
+    exclude_days = IntegerField("排除最近多少天内已被抽中的人（0 为不排除）", default=0,
+                                validators=[Optional(), NumberRange(min=0, max=3650)])
+    seed = StringField("种子（可选：如事先公布的数字或当天的开奖号码；不填则由系统随机生成）",
+                       validators=[Optional(), Length(max=200)])
+    submit = SubmitField("抽取")
+
+
+class AssignForm(FlaskForm):
+    exam_id = SelectField("分配到抽测", coerce=int)
+    submit = SubmitField("分配")
+
+
+class VoidForm(FlaskForm):
+    reason = TextAreaField("作废原因", validators=[DataRequired("作废必须写明原因。"), Length(max=1000)])
+    submit = SubmitField("作废这次抽取")
+
+
+class CodeLoginForm(FlaskForm):
+    staff_no = StringField("工号", validators=[DataRequired("请输入工号。"), Length(max=40)])
+    code = StringField("访问码（登录条上的 8 位字母数字）", validators=[DataRequired("请输入访问码。"), Length(max=20)])
+    submit = SubmitField("进入测试")

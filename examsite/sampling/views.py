@@ -1,0 +1,142 @@
+"""Pages for draws: make one, see its history, verify, void, assign to a spot test, print slips,
+and the access-code entrance for drawn staff."""
+import io
+
+from flask import (
+    Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
+)
+from flask_login import current_user, login_user
+from sqlalchemy import select
+
+from ..accounts.access import role_required
+from ..extensions import db
+from ..forms import ActionForm
+from ..models import Draw, Exam, Tier
+from ..roster.services import tree_rows
+from . import services, slips
+from .forms import AssignForm, CodeLoginForm, DrawForm, VoidForm
+from .sampler import SampleError
+
+bp = Blueprint("draws", __name__)
+
+
+@bp.get("/draws/")
+@role_required("admin")
+def index():
+    draws = db.session.scalars(select(Draw).order_by(Draw.id.desc())).all()
+    return render_template("draws/index.html", draws=draws)
+
+
+@bp.route("/draws/new", methods=["GET", "POST"])
+@role_required("admin")
+def new():
+    form = DrawForm()
+    form.units.choices = {u.path: "　" * d + u.name for u, d in tree_rows()}
+    form.tiers.choices = {t.name: t.name for t in db.session.scalars(select(Tier).order_by(Tier.rank))}
+    if form.validate_on_submit():
+        amount = float(form.amount.data)
+        method = form.method.data
+        draw_request = services.DrawRequest(
+            unit_paths=form.units.data or [], tiers=form.tiers.data or [],
+            position_words=(form.positions.data or "").split(),
+            size=int(amount) if method == "size" else None,
+            per_unit=int(amount) if method == "per_unit" else None,
+            proportion=amount if method == "proportion" else None,
+            stratify=form.stratify.data, at_least_one=form.at_least_one.data,
+            exclude_days=form.exclude_days.data or 0, seed=(form.seed.data or "").strip() or None,
+        )
+        try:
+            made = services.make_draw(draw_request, current_user)
+        except SampleError as error:
+            db.session.rollback()
+            flash(f"没有抽取：{error}", "danger")
+        else:
+            db.session.commit()
+            flash(f"已抽取 {len(made.members)} 人。种子：{made.seed}", "success")
+            return redirect(url_for("draws.detail", draw_id=made.id))
+    return render_template("draws/new.html", form=form)
+
+
+@bp.get("/draws/<int:draw_id>")
+@role_required("admin")
+def detail(draw_id: int):
+    made = db.get_or_404(Draw, draw_id)
+    assign_form = AssignForm()
+    assign_form.exam_id.choices = {e.id: e.title for e in db.session.scalars(
+        select(Exam).where(Exam.mode == "sample").order_by(Exam.opens_at.desc()))}
+    check = services.verify(made) if request.args.get("verify") else None
+    return render_template("draws/detail.html", draw=made, assign_form=assign_form, void_form=VoidForm(),
+                           check=check, exam=db.session.get(Exam, made.exam_id) if made.exam_id else None)
+
+
+@bp.post("/draws/<int:draw_id>/assign")
+@role_required("admin")
+def assign(draw_id: int):
+    made = db.get_or_404(Draw, draw_id)
+    form = AssignForm()
+    form.exam_id.choices = {e.id: e.title for e in db.session.scalars(select(Exam).where(Exam.mode == "sample"))}
+    if not form.validate_on_submit():
+        flash("请选择一个“随机抽测”方式的测试（先在“测试”中新建）。", "danger")
+        return redirect(url_for("draws.detail", draw_id=draw_id))
+    try:
+        created = slips.assign(made, db.session.get(Exam, form.exam_id.data), current_user)
+    except SampleError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(f"已分配，新建考生账号 {created} 个。请下载登录条发给抽中的人员。", "success")
+    return redirect(url_for("draws.detail", draw_id=draw_id))
+
+
+@bp.post("/draws/<int:draw_id>/slips")
+@role_required("admin")
+def download_slips(draw_id: int):
+    made = db.get_or_404(Draw, draw_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        issued = slips.issue_codes(made, current_app.config["SECRET_KEY"], current_user)
+    except SampleError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("draws.detail", draw_id=draw_id))
+    exam = db.session.get(Exam, made.exam_id)
+    data = slips.slips_workbook(issued, exam, url_for("draws.code_login", _external=True))
+    db.session.commit()
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"登录条-{exam.title}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.post("/draws/<int:draw_id>/void")
+@role_required("admin")
+def void(draw_id: int):
+    made = db.get_or_404(Draw, draw_id)
+    form = VoidForm()
+    try:
+        if not form.validate_on_submit():
+            raise SampleError("作废必须写明原因。")
+        services.void(made, form.reason.data, current_user)
+    except SampleError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(f"第 {made.id} 次抽取已作废。", "success")
+    return redirect(url_for("draws.detail", draw_id=draw_id))
+
+
+@bp.route("/code", methods=["GET", "POST"])
+def code_login():
+    """Drawn staff enter with 工号 and the one-time code from their slip."""
+    form = CodeLoginForm()
+    if form.validate_on_submit():
+        used = slips.redeem(form.staff_no.data, form.code.data, current_app.config["SECRET_KEY"])
+        if used is None or used.staff.user is None:
+            db.session.rollback()
+            flash("工号或访问码不正确，或访问码已经用过。", "danger")
+        else:
+            db.session.commit()
+            login_user(used.staff.user)
+            return redirect(url_for("take.start_page", exam_id=used.exam_id))
+    return render_template("draws/code.html", form=form)

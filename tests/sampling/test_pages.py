@@ -1,0 +1,113 @@
+"""Draws through the pages: make, verify, void, assign, slips, and entering with a code."""
+import io
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from examsite import clock
+from examsite.models import AccessCode, AuditLog, Draw, Exam, User
+
+from .. import factories
+from ..conftest import AuthActions, csrf_from
+from ..factories import PASSWORD
+
+
+@pytest.fixture
+def admin(db, auth, client):
+    clock.freeze(datetime(2026, 6, 1, 1, 0))
+    for n in range(1, 31):
+        factories.staff(f"{n:04d}", f"人员{n}", ["城南区/城关镇/党政办", "城南区/东岗镇/党政办"][n % 2],
+                        "乡科级" if n % 3 else "一般干部")
+    factories.bank()
+    factories.exam(title="乡科级抽测", mode="sample", tiers=("乡科级", "一般干部"))
+    factories.user("admin", "admin")
+    auth.login("admin", PASSWORD)
+    auth.token = csrf_from(client.get("/draws/new").get_data(as_text=True))
+    return auth
+
+
+def make(admin, **fields):
+    data = {"method": "size", "amount": "6", "exclude_days": "0", "seed": "20260601", **fields}
+    return admin.post("/draws/new", data, follow_redirects=True)
+
+
+def test_make_verify_and_history(admin, client, db):
+    html = make(admin, tiers=["乡科级"], units=["城南区/城关镇"]).get_data(as_text=True)
+    assert "已抽取 6 人。种子：20260601" in html
+    made = db.session.scalar(select(Draw))
+    assert all(m.staff.tier.name == "乡科级" and "城关镇" in m.staff.unit.path for m in made.members)
+    checked = client.get(f"/draws/{made.id}?verify=1").get_data(as_text=True)
+    assert "重新抽取的名单与保存的名单一致" in checked
+    assert "第 1 次" in client.get("/draws/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"amount": "100"}, "要抽取 100 人，但符合条件的只有 30 人"),
+    ({"method": "proportion", "amount": "2"}, "抽取比例必须大于 0 且不超过 1"),
+    ({"tiers": ["县处级"]}, "没有选出任何人员"),
+])
+def test_bad_draw_stores_nothing(admin, db, fields, message):
+    assert message in make(admin, **fields).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Draw.id))) == 0
+
+
+def test_void_needs_a_reason_and_is_kept(admin, client, db):
+    make(admin)
+    made = db.session.scalar(select(Draw))
+    assert "作废必须写明原因" in admin.post(f"/draws/{made.id}/void", {"reason": ""}, follow_redirects=True).get_data(as_text=True)
+    admin.post(f"/draws/{made.id}/void", {"reason": "条件选错"})
+    db.session.expire_all()
+    assert db.session.get(Draw, made.id).void_reason == "条件选错"
+    assert db.session.scalar(select(AuditLog.summary).where(AuditLog.action == "draw.void")) == f"作废第 {made.id} 次抽取：条件选错"
+
+
+def test_assign_slips_and_single_use_codes(admin, client, db, app):
+    make(admin)
+    made = db.session.scalar(select(Draw))
+    exam = db.session.scalar(select(Exam))
+    html = admin.post(f"/draws/{made.id}/assign", {"exam_id": exam.id}, follow_redirects=True).get_data(as_text=True)
+    assert "已分配，新建考生账号 6 个" in html
+    response = admin.post(f"/draws/{made.id}/slips")
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(response.data))
+    drawn_units = {m.staff.unit.path for m in made.members}
+    assert sorted(book.sheetnames) == sorted(p.split("/", 1)[1].replace("/", "_") for p in drawn_units)
+    for sheet in book:  # one sheet per unit, its people only, sorted by 工号
+        units = {row[1] for row in sheet.iter_rows(min_row=5, values_only=True)}
+        assert len(units) == 1 and units.pop().endswith(sheet.title.replace("_", "/"))
+        numbers = [row[2] for row in sheet.iter_rows(min_row=5, values_only=True)]
+        assert numbers == sorted(numbers)
+    rows = [row for sheet in book for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert len(rows) == 6 and all(re.fullmatch(r"[A-Z2-9]{8}", r[3]) for r in rows)
+    assert book.worksheets[0]["A4"].value == "姓名" and book.worksheets[0].freeze_panes == "A5"
+    stored = db.session.scalars(select(AccessCode.code_hash)).all()
+    assert len(stored) == 6 and not any(r[3] in h for r in rows for h in stored)
+
+    name, _, staff_no, code = rows[0][:4]
+    visitor = AuthActions(app.test_client())
+    page = visitor.client.get("/code").get_data(as_text=True)
+    visitor.token = csrf_from(page)
+    entered = visitor.post("/code", {"staff_no": staff_no, "code": code.lower()})
+    assert entered.status_code == 302 and entered.headers["Location"].endswith(f"/my/exams/{exam.id}")
+    assert "开始答题" in visitor.client.get(entered.headers["Location"]).get_data(as_text=True)
+
+    again = AuthActions(app.test_client())
+    again.token = csrf_from(again.client.get("/code").get_data(as_text=True))
+    html = again.post("/code", {"staff_no": staff_no, "code": code}, follow_redirects=True).get_data(as_text=True)
+    assert "访问码已经用过" in html
+    wrong = again.post("/code", {"staff_no": rows[1][2], "code": "AAAAAAAA"}, follow_redirects=True)
+    assert "工号或访问码不正确" in wrong.get_data(as_text=True)
+
+
+def test_assign_only_to_a_spot_test(admin, db):
+    make(admin)
+    made = db.session.scalar(select(Draw))
+    everyone = factories.exam(title="全员测试", mode="all")
+    db.session.commit()
+    html = admin.post(f"/draws/{made.id}/assign", {"exam_id": everyone.id}, follow_redirects=True).get_data(as_text=True)
+    assert "请选择一个“随机抽测”方式的测试" in html
+    assert db.session.get(Draw, made.id).exam_id is None
+    assert db.session.scalar(select(func.count(User.id))) == 1
