@@ -10,6 +10,7 @@ from ..audit.services import record
 from ..clock import now
 from ..extensions import db, write_transaction
 from ..models import ROLES, User
+from ..models.accounts import NO_PASSWORD
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -39,7 +40,7 @@ def authenticate(username: str, password: str, *, max_failures: int, lock_minute
     if found.locked_until and found.locked_until > moment:
         minutes = max(1, int((found.locked_until - moment).total_seconds() // 60) + 1)
         return LoginResult(None, f"密码连续输错次数过多，账号已锁定，请 {minutes} 分钟后再试。")
-    correct = check_password_hash(found.password_hash, password)
+    correct = found.password_hash != NO_PASSWORD and check_password_hash(found.password_hash, password)
     write_transaction()
     user = db.session.get(User, found.id)
     if not correct:

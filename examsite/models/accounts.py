@@ -9,6 +9,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..clock import now
 from ..extensions import db
 
+#: the hash of an account that has no password yet (its owner enters with a one-time code)
+NO_PASSWORD = "!"
+
 #: role → how the interface names it
 ROLES = {"admin": "考试管理员", "liaison": "单位联络员", "examinee": "考生"}
 
@@ -46,6 +49,8 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
+        if self.password_hash == NO_PASSWORD:
+            return False
         return check_password_hash(self.password_hash, password)
 
     @property

@@ -15,6 +15,7 @@ Nothing depends on the order rows came from the database, on the machine, or on 
 own random module, whose algorithms may change between versions.
 """
 import hashlib
+import heapq
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -31,13 +32,31 @@ class Person:
     stratum: str = ""
 
 
-def population_hash(people: list[Person]) -> str:
-    lines = "\n".join(f"{p.staff_no}\t{p.stratum}" for p in sorted(people, key=lambda p: p.staff_no))
-    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+def population_text(people: list[Person]) -> str:
+    """The population as the lines its fingerprint is taken over, sorted by 工号."""
+    return "\n".join(f"{p.staff_no}\t{p.stratum}" for p in sorted(people, key=lambda p: p.staff_no))
+
+
+def population_hash(people: list[Person], text: str | None = None) -> str:
+    text = population_text(people) if text is None else text
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def ticket(seed: str, staff_no: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{staff_no}".encode("utf-8")).digest(), "big")
+
+
+def _tickets(seed: str, people: list[Person]) -> list[tuple[bytes, str, str]]:
+    """(ticket digest, 工号, stratum) for everyone. Digests compare as their big-endian numbers do,
+    and the seed's hash state is computed once and copied: this runs for every person."""
+    start = hashlib.sha256(f"{seed}:".encode("utf-8"))
+    result = []
+    append, copy = result.append, start.copy
+    for person in people:
+        state = copy()
+        state.update(person.staff_no.encode("utf-8"))
+        append((state.digest(), person.staff_no, person.stratum))
+    return result
 
 
 def allot(sizes: dict[str, int], total: int, at_least_one: bool = False) -> dict[str, int]:
@@ -80,22 +99,21 @@ def draw(people: list[Person], seed: str, shares: dict[str, int] | int) -> list[
     """The drawn 工号, in ticket order. ``shares`` is a total, or a number per stratum."""
     if not seed:
         raise SampleError("种子不能为空。")
-    ranked = sorted(people, key=lambda p: (ticket(seed, p.staff_no), p.staff_no))
+    tickets = _tickets(seed, people)
     if isinstance(shares, int):
         if shares > len(people):
             raise SampleError(f"要抽取 {shares} 人，但符合条件的只有 {len(people)} 人。")
-        return [p.staff_no for p in ranked[:shares]]
-    taken: dict[str, int] = {}
+        return [staff_no for _, staff_no, _ in heapq.nsmallest(shares, tickets)]
+    by_stratum: dict[str, list[tuple[bytes, str, str]]] = {}
+    for entry in tickets:
+        by_stratum.setdefault(entry[2], []).append(entry)
     chosen = []
-    for person in ranked:
-        if taken.get(person.stratum, 0) < shares.get(person.stratum, 0):
-            taken[person.stratum] = taken.get(person.stratum, 0) + 1
-            chosen.append(person.staff_no)
-    short = {s: n for s, n in shares.items() if taken.get(s, 0) < n}
-    if short:
-        name = sorted(short)[0]
-        raise SampleError(f"单位“{name}”要抽 {short[name]} 人，但符合条件的只有 {taken.get(name, 0)} 人。")
-    return chosen
+    for stratum in sorted(shares):
+        wanted, pool = shares[stratum], by_stratum.get(stratum, [])
+        if len(pool) < wanted:
+            raise SampleError(f"单位“{stratum}”要抽 {wanted} 人，但符合条件的只有 {len(pool)} 人。")
+        chosen.extend(heapq.nsmallest(wanted, pool))
+    return [staff_no for _, staff_no, _ in sorted(chosen)]
 
 
 def strata_sizes(people: list[Person]) -> dict[str, int]:

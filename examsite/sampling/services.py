@@ -13,7 +13,6 @@ from ..audit.services import record
 from ..clock import now
 from ..extensions import db
 from ..models import Draw, DrawMember, Staff, Tier, Unit
-from ..roster.services import subtree_ids
 from . import sampler
 from .sampler import Person, SampleError
 
@@ -59,16 +58,23 @@ def population(request: DrawRequest, at=None) -> list[Person]:
     if bad_tiers:
         raise SampleError(f"干部层级“{bad_tiers[0]}”不存在。")
     stratum_of_unit: dict[int, str] = {}
+    children: dict[int | None, list[int]] = {}
+    for unit in units.values():
+        children.setdefault(unit.parent_id, []).append(unit.id)
     for path in request.unit_paths:
-        for unit_id in subtree_ids(units[path].id):
+        stack = [units[path].id]
+        while stack:
+            unit_id = stack.pop()
             stratum_of_unit.setdefault(unit_id, path)
+            stack.extend(children.get(unit_id, ()))
     paths = {unit.id: path for path, unit in units.items()}
-    query = select(Staff.staff_no, Staff.unit_id, Staff.position, Staff.id)
+    table = Staff.__table__
+    query = select(table.c.staff_no, table.c.unit_id, table.c.position, table.c.id).order_by(table.c.staff_no)
     if request.tiers:
-        query = query.where(Staff.tier_id.in_([known_tiers[t] for t in request.tiers]))
+        query = query.where(table.c.tier_id.in_([known_tiers[t] for t in request.tiers]))
     excluded = _recently_drawn(request.exclude_days, at) if request.exclude_days else set()
     people = []
-    for staff_no, unit_id, position, staff_id in db.session.execute(query):
+    for staff_no, unit_id, position, staff_id in db.session.connection().execute(query).all():
         if request.unit_paths and unit_id not in stratum_of_unit:
             continue
         if request.position_words and not any(w in (position or "") for w in request.position_words):
@@ -119,10 +125,10 @@ def run(request: DrawRequest, at=None) -> tuple[list[Person], list[str], str]:
 def make_draw(request: DrawRequest, actor=None) -> Draw:
     """Draw and store: seed, algorithm version, filter, population and its hash, the list."""
     people, chosen, seed = run(request)
-    lines = "\n".join(f"{p.staff_no}\t{p.stratum}" for p in people)
+    text = sampler.population_text(people)
     result = Draw(seed=seed, algorithm_version=sampler.ALGORITHM_VERSION, parameters=request.to_json(),
-                  population_hash=sampler.population_hash(people), population_size=len(people),
-                  population=gzip.compress(lines.encode("utf-8"), mtime=0),
+                  population_hash=sampler.population_hash(people, text), population_size=len(people),
+                  population=gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0),
                   created_by_id=actor.id if actor is not None else None)
     db.session.add(result)
     db.session.flush()
