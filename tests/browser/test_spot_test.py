@@ -10,7 +10,7 @@ from examsite.models import Attempt
 
 from .. import factories
 from ..factories import PASSWORD
-from .actions import log_in
+from .actions import answer_first_and_submit, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,11 +56,7 @@ def test_draw_assign_slips_and_take_with_a_code(db, live_server, browser, tmp_pa
     page.get_by_label("访问码（登录条上的 8 位字母数字）").fill(code)
     page.get_by_role("button", name="进入测试").click()
     page.get_by_role("button", name="开始答题").click()
-    page.locator("#q-1 input.answer-input").first.check()
-    expect(page.locator("#q-1 .save-state")).to_have_text("已保存")
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="交卷").click()
-    expect(page.locator("#score")).to_contain_text("得分")
+    answer_first_and_submit(page)
     person.close()
     db.session.rollback()  # see what the server committed
     attempt = db.session.scalar(select(Attempt))

@@ -11,7 +11,7 @@ from examsite.models import Answer, Attempt
 
 from .. import factories
 from ..factories import PASSWORD
-from .actions import log_in
+from .actions import answer_first_and_submit, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -129,11 +129,7 @@ def test_two_tiers_take_their_own_plans(db, live_server, browser):
         page.locator("#exams-open").get_by_text("分层测试", exact=True).click()
         page.get_by_role("button", name="开始答题").click()
         counts[staff_no] = page.locator("section.question").count()
-        page.locator("#q-1 input.answer-input").first.check()
-        expect(page.locator("#q-1 .save-state")).to_have_text("已保存")
-        page.once("dialog", lambda dialog: dialog.accept())
-        page.get_by_role("button", name="交卷").click()
-        expect(page.locator("#score")).to_contain_text("得分")
+        answer_first_and_submit(page)
         context.close()
     assert counts == {"0001": 2, "0002": 4}
     db.session.rollback()  # end this thread's snapshot: see what the server committed
