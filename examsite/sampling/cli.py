@@ -21,14 +21,15 @@ sample_cli = AppGroup("sample", help="随机抽测：抽取与核验。")
 @click.option("--stratify", is_flag=True, help="总人数按各单位人数比例分配。")
 @click.option("--at-least-one", is_flag=True, help="每个单位至少抽 1 人。")
 @click.option("--exclude-days", type=int, default=0, help="排除最近 N 天内已被抽中的人。")
+@click.option("--exclude-exam", type=int, help="排除已分配到这个抽测（测试编号）的人。")
 @click.option("--seed", help="种子；不给则由系统随机生成并打印。")
 @click.option("--save", is_flag=True, help="保存这次抽取（记入操作日志），否则只显示结果。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def draw_command(units, tiers, positions, size, per_unit, proportion, stratify, at_least_one, exclude_days,
-                 seed, save, as_json):
+                 exclude_exam, seed, save, as_json):
     """Draw staff at random, reproducibly: the same seed and roster give the same list."""
     request = services.DrawRequest(list(units), list(tiers), list(positions), size, per_unit, proportion,
-                                   stratify, at_least_one, exclude_days, seed)
+                                   stratify, at_least_one, exclude_days, exclude_exam, seed)
     try:
         if save:
             stored = services.make_draw(request)

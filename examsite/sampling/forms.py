@@ -18,6 +18,7 @@ class DrawForm(FlaskForm):
     at_least_one = BooleanField("每个单位至少抽 1 人")
     exclude_days = IntegerField("排除最近多少天内已被抽中的人（0 为不排除）", default=0,
                                 validators=[Optional(), NumberRange(min=0, max=3650)])
+    exclude_exam = SelectField("排除已分配到这个抽测的人", coerce=int, default=0)
     seed = StringField("种子（可选：如事先公布的数字或当天的开奖号码；不填则由系统随机生成）",
                        validators=[Optional(), Length(max=200)])
     submit = SubmitField("抽取")

@@ -30,16 +30,17 @@ class DrawRequest:
     stratify: bool = False  # spread ``size`` over the units in proportion to their staff
     at_least_one: bool = False
     exclude_days: int = 0  # leave out staff drawn (and not voided) in the last N days
+    exclude_exam: int | None = None  # leave out staff already assigned to this spot test
     seed: str | None = None  # typed, or generated from the OS's CSPRNG
 
     def to_json(self) -> dict:
         return {key: getattr(self, key) for key in (
             "unit_paths", "tiers", "position_words", "size", "per_unit", "proportion", "stratify",
-            "at_least_one", "exclude_days")}
+            "at_least_one", "exclude_days", "exclude_exam")}
 
     @classmethod
     def from_json(cls, data: dict, seed: str) -> "DrawRequest":
-        return cls(**data, seed=seed)
+        return cls(**{"exclude_exam": None, **data}, seed=seed)
 
 
 def _units_by_path() -> dict[str, Unit]:
@@ -73,6 +74,8 @@ def population(request: DrawRequest, at=None) -> list[Person]:
     if request.tiers:
         query = query.where(table.c.tier_id.in_([known_tiers[t] for t in request.tiers]))
     excluded = _recently_drawn(request.exclude_days, at) if request.exclude_days else set()
+    if request.exclude_exam is not None:
+        excluded |= _assigned_to(request.exclude_exam, at)
     people = []
     for staff_no, unit_id, position, staff_id in db.session.connection().execute(query).all():
         if request.unit_paths and unit_id not in stratum_of_unit:
@@ -89,6 +92,12 @@ def _recently_drawn(days: int, at) -> set[int]:
     since = (at or now()) - timedelta(days=days)
     rows = db.session.execute(select(DrawMember.staff_id).join(Draw).where(
         Draw.voided_at.is_(None), Draw.created_at >= since, Draw.created_at < (at or now())))
+    return {staff_id for (staff_id,) in rows}
+
+
+def _assigned_to(exam_id: int, at) -> set[int]:
+    rows = db.session.execute(select(DrawMember.staff_id).join(Draw).where(
+        Draw.exam_id == exam_id, Draw.voided_at.is_(None), Draw.created_at < (at or now())))
     return {staff_id for (staff_id,) in rows}
 
 

@@ -33,6 +33,8 @@ def new():
     form = DrawForm()
     form.units.choices = {u.path: "　" * d + u.name for u, d in tree_rows()}
     form.tiers.choices = {t.name: t.name for t in db.session.scalars(select(Tier).order_by(Tier.rank))}
+    form.exclude_exam.choices = {0: "（不排除）", **{e.id: e.title for e in db.session.scalars(
+        select(Exam).where(Exam.mode == "sample").order_by(Exam.opens_at.desc()))}}
     if form.validate_on_submit():
         amount = float(form.amount.data)
         method = form.method.data
@@ -43,7 +45,8 @@ def new():
             per_unit=int(amount) if method == "per_unit" else None,
             proportion=amount if method == "proportion" else None,
             stratify=form.stratify.data, at_least_one=form.at_least_one.data,
-            exclude_days=form.exclude_days.data or 0, seed=(form.seed.data or "").strip() or None,
+            exclude_days=form.exclude_days.data or 0, exclude_exam=form.exclude_exam.data or None,
+            seed=(form.seed.data or "").strip() or None,
         )
         try:
             made = services.make_draw(draw_request, current_user)

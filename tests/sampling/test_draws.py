@@ -136,3 +136,20 @@ def test_draw_after_reimport_in_another_row_order(roster, db):
         db.session.add(Staff(staff_no=staff_no, name=name, unit_id=unit_id, tier_id=tier_id, position=position))
     db.session.commit()
     assert services.run(request(size=10))[1] == before
+
+
+def test_exclude_staff_already_assigned_to_the_test(roster, db):
+    from examsite.sampling import slips
+
+    factories.bank()
+    exam = factories.exam(title="抽测", mode="sample", tiers=("乡科级", "一般干部"))
+    first = services.make_draw(request(size=20))
+    slips.assign(first, exam)
+    db.session.commit()
+    clock.freeze(datetime(2026, 6, 1, 2, 0))
+    drawn = {m.staff.staff_no for m in first.members}
+    people = services.population(request(size=1, exclude_exam=exam.id))
+    assert len(people) == 100 and not drawn & {p.staff_no for p in people}
+    second = services.make_draw(request(size=10, exclude_exam=exam.id, seed="another"))
+    db.session.commit()
+    assert services.verify(second).ok and services.verify(second).roster_unchanged
