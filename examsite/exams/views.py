@@ -1,4 +1,6 @@
 """Admin and liaison pages for tests: create, plan per tier, preview, copy, attempts, regrade."""
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -119,8 +121,6 @@ def preview(exam_id: int, plan_id: int):
 
 def shown_item(item: dict):
     """A paper item (with its key) in the display shape the bank pages use, options in paper order."""
-    from types import SimpleNamespace
-
     key = item["answer"]
     options = [item["options"][i] for i in item["order"]]
     if item["type"] in ("single", "multiple"):

@@ -1,6 +1,6 @@
 """Draws from the roster in the database, on SQLite and PostgreSQL, by the command line."""
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select

@@ -1,7 +1,7 @@
 """Draws through the pages: make, verify, void, assign, slips, and entering with a code."""
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
