@@ -13,6 +13,7 @@ sample_cli = AppGroup("sample", help="随机抽测：抽取与核验。")
 
 @sample_cli.command("draw")
 @click.option("--units", multiple=True, help="单位完整路径，可多次给出；含下级单位。")
+@click.option("--no-subunits", is_flag=True, help="只含所给单位本级，不含下级单位。")
 @click.option("--tiers", multiple=True, help="干部层级，可多次给出。")
 @click.option("--position", "positions", multiple=True, help="职务中包含的词，可多次给出。")
 @click.option("--size", type=int, help="抽取总人数。")
@@ -25,11 +26,11 @@ sample_cli = AppGroup("sample", help="随机抽测：抽取与核验。")
 @click.option("--seed", help="种子；不给则由系统随机生成并打印。")
 @click.option("--save", is_flag=True, help="保存这次抽取（记入操作日志），否则只显示结果。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-def draw_command(units, tiers, positions, size, per_unit, proportion, stratify, at_least_one, exclude_days,
+def draw_command(units, no_subunits, tiers, positions, size, per_unit, proportion, stratify, at_least_one, exclude_days,
                  exclude_exam, seed, save, as_json):
     """Draw staff at random, reproducibly: the same seed and roster give the same list."""
-    request = services.DrawRequest(list(units), list(tiers), list(positions), size, per_unit, proportion,
-                                   stratify, at_least_one, exclude_days, exclude_exam, seed)
+    request = services.DrawRequest(list(units), not no_subunits, list(tiers), list(positions), size, per_unit,
+                                   proportion, stratify, at_least_one, exclude_days, exclude_exam, seed)
     try:
         if save:
             stored = services.make_draw(request)

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 class DrawForm(FlaskForm):
     units = SelectMultipleField("范围：单位（含下级；不选为全部单位）", validators=[Optional()])
+    subunits = BooleanField("含下级单位", default=True)
     tiers = SelectMultipleField("干部层级（不选为全部层级）", validators=[Optional()])
     positions = StringField("职务包含（可选，多个词用空格分开，如：科长 所长）", validators=[Optional(), Length(max=200)])
     method = RadioField("抽取方式", choices={"size": "总人数", "per_unit": "每个单位人数", "proportion": "每个单位按比例"},

@@ -16,7 +16,7 @@ own random module, whose algorithms may change between versions.
 """
 import hashlib
 import heapq
-from dataclasses import dataclass
+from typing import NamedTuple
 from fractions import Fraction
 
 ALGORITHM_VERSION = "hash-rank-v1"
@@ -26,15 +26,16 @@ class SampleError(ValueError):
     """A draw that cannot be made as asked; the message is for the admin."""
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
+    """One member of the population; a tuple, so a list of them sorts by 工号 natively."""
+
     staff_no: str
     stratum: str = ""
 
 
 def population_text(people: list[Person]) -> str:
     """The population as the lines its fingerprint is taken over, sorted by 工号."""
-    return "\n".join(f"{p.staff_no}\t{p.stratum}" for p in sorted(people, key=lambda p: p.staff_no))
+    return "\n".join(f"{staff_no}\t{stratum}" for staff_no, stratum in sorted(people))
 
 
 def population_hash(people: list[Person], text: str | None = None) -> str:
@@ -104,9 +105,11 @@ def draw(people: list[Person], seed: str, shares: dict[str, int] | int) -> list[
         if shares > len(people):
             raise SampleError(f"要抽取 {shares} 人，但符合条件的只有 {len(people)} 人。")
         return [staff_no for _, staff_no, _ in heapq.nsmallest(shares, tickets)]
-    by_stratum: dict[str, list[tuple[bytes, str, str]]] = {}
+    by_stratum: dict[str, list[tuple[bytes, str, str]]] = {stratum: [] for stratum in shares}
     for entry in tickets:
-        by_stratum.setdefault(entry[2], []).append(entry)
+        group = by_stratum.get(entry[2])
+        if group is not None:
+            group.append(entry)
     chosen = []
     for stratum in sorted(shares):
         wanted, pool = shares[stratum], by_stratum.get(stratum, [])

@@ -22,6 +22,7 @@ class DrawRequest:
     """What the admin asks for. Exactly one of ``size``, ``per_unit`` and ``proportion`` is set."""
 
     unit_paths: list[str] = field(default_factory=list)  # empty: every unit
+    subunits: bool = True  # the named units' sub-units too
     tiers: list[str] = field(default_factory=list)  # empty: every tier
     position_words: list[str] = field(default_factory=list)  # 职务 containing any of these
     size: int | None = None
@@ -35,12 +36,12 @@ class DrawRequest:
 
     def to_json(self) -> dict:
         return {key: getattr(self, key) for key in (
-            "unit_paths", "tiers", "position_words", "size", "per_unit", "proportion", "stratify",
+            "unit_paths", "subunits", "tiers", "position_words", "size", "per_unit", "proportion", "stratify",
             "at_least_one", "exclude_days", "exclude_exam")}
 
     @classmethod
     def from_json(cls, data: dict, seed: str) -> "DrawRequest":
-        return cls(**{"exclude_exam": None, **data}, seed=seed)
+        return cls(**{"exclude_exam": None, "subunits": True, **data}, seed=seed)
 
 
 def _units_by_path() -> dict[str, Unit]:
@@ -67,7 +68,8 @@ def population(request: DrawRequest, at=None) -> list[Person]:
         while stack:
             unit_id = stack.pop()
             stratum_of_unit.setdefault(unit_id, path)
-            stack.extend(children.get(unit_id, ()))
+            if request.subunits:
+                stack.extend(children.get(unit_id, ()))
     paths = {unit.id: path for path, unit in units.items()}
     table = Staff.__table__
     query = select(table.c.staff_no, table.c.unit_id, table.c.position, table.c.id).order_by(table.c.staff_no)
@@ -76,16 +78,29 @@ def population(request: DrawRequest, at=None) -> list[Person]:
     excluded = _recently_drawn(request.exclude_days, at) if request.exclude_days else set()
     if request.exclude_exam is not None:
         excluded |= _assigned_to(request.exclude_exam, at)
-    people = []
-    for staff_no, unit_id, position, staff_id in db.session.connection().execute(query).all():
-        if request.unit_paths and unit_id not in stratum_of_unit:
-            continue
-        if request.position_words and not any(w in (position or "") for w in request.position_words):
-            continue
-        if staff_id in excluded:
-            continue
-        people.append(Person(staff_no, stratum_of_unit.get(unit_id) or paths[unit_id]))
-    return sorted(people, key=lambda p: p.staff_no)
+    rows = _fetch_all(query)
+    if request.position_words:
+        words = request.position_words
+        rows = [row for row in rows if any(w in (row[2] or "") for w in words)]
+    if excluded:
+        rows = [row for row in rows if row[3] not in excluded]
+    stratum = stratum_of_unit if request.unit_paths else paths
+    make = Person._make
+    # Sorted here, not by the database: its collation may not order 工号 the same way.
+    return sorted([make((staff_no, stratum[unit_id])) for staff_no, unit_id, _, _ in rows if unit_id in stratum])
+
+
+def _fetch_all(query) -> list[tuple]:
+    """Plain tuples straight from the driver: a population can be half a million rows, and
+    building a result Row for each costs more than the query."""
+    connection = db.session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _recently_drawn(days: int, at) -> set[int]:
@@ -137,13 +152,13 @@ def make_draw(request: DrawRequest, actor=None) -> Draw:
     text = sampler.population_text(people)
     result = Draw(seed=seed, algorithm_version=sampler.ALGORITHM_VERSION, parameters=request.to_json(),
                   population_hash=sampler.population_hash(people, text), population_size=len(people),
-                  population=gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0),
+                  population=gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0),
                   created_by_id=actor.id if actor is not None else None)
     db.session.add(result)
     db.session.flush()
     ids = dict(db.session.execute(select(Staff.staff_no, Staff.id).where(Staff.staff_no.in_(chosen))).all())
-    db.session.add_all(DrawMember(draw_id=result.id, position=n, staff_id=ids[no]) for n, no in enumerate(chosen, 1))
-    db.session.flush()
+    db.session.execute(DrawMember.__table__.insert(), [
+        {"draw_id": result.id, "position": n, "staff_id": ids[no]} for n, no in enumerate(chosen, 1)])
     record("draw.create", f"随机抽取 {len(chosen)} 人（总体 {len(people)} 人，种子 {seed}）", target=result,
            detail={"parameters": request.to_json(), "seed": seed, "population_hash": result.population_hash,
                    "chosen": chosen}, user=actor)

@@ -39,7 +39,7 @@ def new():
         amount = float(form.amount.data)
         method = form.method.data
         draw_request = services.DrawRequest(
-            unit_paths=form.units.data or [], tiers=form.tiers.data or [],
+            unit_paths=form.units.data or [], subunits=form.subunits.data, tiers=form.tiers.data or [],
             position_words=(form.positions.data or "").split(),
             size=int(amount) if method == "size" else None,
             per_unit=int(amount) if method == "per_unit" else None,

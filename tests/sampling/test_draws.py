@@ -153,3 +153,14 @@ def test_exclude_staff_already_assigned_to_the_test(roster, db):
     second = services.make_draw(request(size=10, exclude_exam=exam.id, seed="another"))
     db.session.commit()
     assert services.verify(second).ok and services.verify(second).roster_unchanged
+
+
+def test_units_with_or_without_their_sub_units(roster, db, runner):
+    factories.staff("88888", "镇长", "城南区/城关镇", "乡科级")
+    db.session.commit()
+    whole = services.population(request(unit_paths=["城南区/城关镇"], size=1))
+    own = services.population(request(unit_paths=["城南区/城关镇"], subunits=False, size=1))
+    assert len(whole) == 61 and [p.staff_no for p in own] == ["88888"]
+    output = runner.invoke(args=["sample", "draw", "--units", "城南区/城关镇", "--no-subunits", "--size", "1",
+                                 "--seed", "s", "--json"]).output
+    assert json.loads(output)["chosen"] == ["88888"]

@@ -30,7 +30,7 @@ def admin(db, auth, client):
 
 
 def make(admin, **fields):
-    data = {"method": "size", "amount": "6", "exclude_days": "0", "seed": "20260601", **fields}
+    data = {"method": "size", "amount": "6", "exclude_days": "0", "seed": "20260601", "subunits": "y", **fields}
     return admin.post("/draws/new", data, follow_redirects=True)
 
 
