@@ -136,3 +136,23 @@ def test_two_tiers_take_their_own_plans(db, live_server, browser):
     attempts = db.session.scalars(select(Attempt).order_by(Attempt.id)).all()
     assert [a.plan.tier.name for a in attempts] == ["一般干部", "乡科级"]
     assert all(a.submitted_at is not None and a.score is not None for a in attempts)
+
+
+def test_the_test_page_fits_a_phone_screen(db, live_server, browser, artifacts_dir):
+    factories.bank(fills=1)
+    exam = factories.exam(sections=[{"qtype": "single", "count": 2, "points": 2},
+                                    {"qtype": "fill", "count": 1, "points": 2}], pass_mark=2)
+    factories.examinee("0001")
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True,
+                                has_touch=True)
+    page = phone.new_page()
+    begin(page, live_server, exam)
+    page.locator("#q-1 .option label").first.tap()
+    expect(page.locator("#q-1 .save-state")).to_have_text("已保存")
+    page.locator("#q-3 input.fill").fill("答案")
+    page.locator("#q-3 input.fill").press("Tab")
+    expect(page.locator("#q-3 .save-state")).to_have_text("已保存")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    page.screenshot(path=str(artifacts_dir / "test-page-phone.png"), full_page=True)
+    phone.close()
