@@ -63,6 +63,7 @@ def from_environment(instance_path: str, secret: str | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("EXAMSITE_SECURE_COOKIES") == "1",
         "REMEMBER_COOKIE_SECURE": os.environ.get("EXAMSITE_SECURE_COOKIES") == "1",
+        "WTF_I18N_ENABLED": False,  # forms take their Chinese messages from WTForms' own catalogue
         "WTF_CSRF_TIME_LIMIT": None,  # a test may last hours; the token lives with the session
         "ROSTER_PAGE_SIZE": 50,
         "LOGIN_MAX_FAILURES": 5,

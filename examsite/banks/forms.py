@@ -1,22 +1,23 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import BaseForm
 
-class BankUploadForm(FlaskForm):
+
+class BankUploadForm(BaseForm):
     file = FileField("题库文件（.docx、.txt 或 .xlsx）", validators=[FileRequired("请选择要上传的文件。")])
     submit = SubmitField("上传并预览")
 
 
-class BankConfirmForm(FlaskForm):
+class BankConfirmForm(BaseForm):
     upload_id = HiddenField()
     name = StringField("题库名称", validators=[DataRequired("请填写题库名称。"), Length(max=200)])
     description = TextAreaField("说明（可选）", validators=[Optional(), Length(max=2000)])
     submit = SubmitField("确认导入")
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     stem = TextAreaField("题干", validators=[DataRequired("题干不能为空。")])
     options = TextAreaField("选项（每行一个，不写 A. B. 标号）")
     answer = StringField("答案", validators=[DataRequired("请填写答案。")])

@@ -1,17 +1,34 @@
-from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateTimeLocalField, DecimalField, FieldList, Form, FormField, IntegerField, RadioField,
-    SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
+from ..forms import BaseForm
 from ..models import QUESTION_TYPES
 from .services import MODES, SCORING
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class ExamForm(FlaskForm):
+class ExamForm(BaseForm):
     title = StringField("测试名称", validators=[DataRequired("请填写测试名称。"), Length(max=200)])
     description = TextAreaField("说明（考生在开始答题前看到）", validators=[Optional(), Length(max=2000)])
     mode = RadioField("测试方式", choices=dict(MODES), default="all")
@@ -23,6 +40,9 @@ class ExamForm(FlaskForm):
 
 
 class SectionForm(Form):
+    class Meta:
+        locales = ["zh"]
+
     qtype = SelectField("题型", choices={"": "—", **QUESTION_TYPES}, validators=[Optional()])
     count = IntegerField("题数", validators=[Optional(), NumberRange(min=1, max=500, message="题数应在 1–500 之间。")])
     points = DecimalField("每题分值", places=2, validators=[Optional(), NumberRange(min=0.5, max=100)])
@@ -31,7 +51,7 @@ class SectionForm(Form):
                              validators=[Optional()])
 
 
-class PlanForm(FlaskForm):
+class PlanForm(BaseForm):
     tier_id = SelectField("干部层级", coerce=int)
     duration_minutes = IntegerField("答题时长（分钟）", validators=[InputRequired("请填写答题时长。"),
                                                               NumberRange(min=1, max=600)])

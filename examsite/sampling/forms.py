@@ -1,12 +1,26 @@
-from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DecimalField, IntegerField, RadioField, SelectField, SelectMultipleField,
-    StringField, SubmitField, TextAreaField,
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+
+from ..forms import BaseForm
 
 
-class DrawForm(FlaskForm):
+class DrawForm(BaseForm):
     units = SelectMultipleField("范围：单位（含下级；不选为全部单位）", validators=[Optional()])
     subunits = BooleanField("含下级单位", default=True)
     tiers = SelectMultipleField("干部层级（不选为全部层级）", validators=[Optional()])
@@ -25,17 +39,17 @@ class DrawForm(FlaskForm):
     submit = SubmitField("抽取")
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     exam_id = SelectField("分配到抽测", coerce=int)
     submit = SubmitField("分配")
 
 
-class VoidForm(FlaskForm):
+class VoidForm(BaseForm):
     reason = TextAreaField("作废原因", validators=[DataRequired("作废必须写明原因。"), Length(max=1000)])
     submit = SubmitField("作废这次抽取")
 
 
-class CodeLoginForm(FlaskForm):
+class CodeLoginForm(BaseForm):
     staff_no = StringField("工号", validators=[DataRequired("请输入工号。"), Length(max=40)])
     code = StringField("访问码（登录条上的 8 位字母数字）", validators=[DataRequired("请输入访问码。"), Length(max=20)])
     submit = SubmitField("进入测试")

@@ -107,3 +107,14 @@ def test_regrade_button_reports_counts(admin, client, db):
     admin.token = csrf_from(page)
     html = admin.post(f"/exams/{exam.id}/regrade", follow_redirects=True).get_data(as_text=True)
     assert re.search(r"已重新评分 0 份答卷（更新答案 0 处），其中 0 份成绩有变化", html)
+
+
+def test_built_in_form_messages_are_chinese(admin, client, db):
+    create_exam(admin, client)
+    exam = db.session.scalar(select(Exam))
+    admin.token = csrf_from(client.get(f"/exams/{exam.id}/plan").get_data(as_text=True))
+    html = admin.post(f"/exams/{exam.id}/plan", {"tier_id": factories.tier().id, "duration_minutes": 0,
+                                                "pass_mark": 1, "multiple_scoring": "all_or_nothing",
+                                                **plan_rows(("single", 1, 2))}).get_data(as_text=True)
+    assert "数值大小必须介于 1 到 600 之间" in html and "Number must" not in html
+    assert db.session.scalar(select(func.count(PaperPlan.id))) == 0
