@@ -11,7 +11,8 @@ from .audit.services import record
 from .banks.readers import parse_bank
 from .banks.services import import_bank
 from .extensions import db
-from .models import Bank, Staff, Tier, Unit, User
+from .exams.drawing import Section
+from .models import Bank, Exam, Staff, Tier, Unit, User
 
 QUESTION_BANKS = Path(__file__).resolve().parent.parent / "question_banks"
 BANK_SUFFIXES = (".docx", ".txt", ".xlsx")
@@ -123,6 +124,36 @@ def load_banks(folder: Path = QUESTION_BANKS) -> list[tuple[str, int]]:
     return loaded
 
 
+DEMO_EXAM = "演示：纪法知识测试"
+#: tier → paper plan rows for the demo test
+DEMO_PLANS = {
+    "县处级": [("single", 10, 2), ("multiple", 5, 4), ("judge", 10, 2), ("fill", 5, 2)],
+    "乡科级": [("single", 10, 2), ("multiple", 5, 4), ("judge", 10, 2), ("fill", 5, 2)],
+    "一般干部": [("single", 10, 3), ("multiple", 5, 4), ("judge", 10, 2)],
+}
+
+
+def demo_exam() -> Exam | None:
+    """A test open for a month, with a plan per tier, so the demo examinee can take one."""
+    from datetime import timedelta
+
+    from .clock import now
+    from .exams import services as exams
+
+    if db.session.scalar(select(Exam.id).where(Exam.title == DEMO_EXAM)):
+        return None
+    moment = now().replace(second=0, microsecond=0)
+    exam = exams.save_exam(None, exams.ExamFields(
+        DEMO_EXAM, "演示用的测试：各层级的试卷从随附题库中随机抽取。", "all",
+        moment - timedelta(hours=1), moment + timedelta(days=30), True), [])
+    tiers = {t.name: t for t in db.session.scalars(select(Tier))}
+    for tier_name, rows in DEMO_PLANS.items():
+        sections = [Section(qtype, count, points) for qtype, count, points in rows]
+        total = sum(s.count * s.points for s in sections)
+        exams.save_plan(exam, tiers[tier_name], sections, 30, round(total * 0.6), "all_or_nothing")
+    return exam
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count(User.id)))
 
@@ -139,12 +170,15 @@ def demo_command(if_empty: bool) -> None:
     added = build_staff(units)
     accounts = demo_accounts(units)
     banks = load_banks()
+    exam = demo_exam()
     record("demo.load", f"载入演示数据：单位 {len(units)} 个，新增人员 {added} 人，新增题库 {len(banks)} 个",
            detail={"units": len(units), "staff_added": added, "banks": banks})
     db.session.commit()
     click.echo(f"演示数据已就绪：单位 {len(units)} 个，本次新增人员 {added} 人。")
     for name, count in banks:
         click.echo(f"  已载入题库“{name}”：{count} 题")
+    if exam is not None:
+        click.echo(f"  已建立演示测试“{exam.title}”，开放 30 天，各层级有各自的试卷方案")
     click.echo("演示账号（密码每次运行 flask demo 都会重新生成）：")
     labels = {"admin": "考试管理员", "liaison": "单位联络员", "examinee": "考生"}
     for role, username, password in accounts:

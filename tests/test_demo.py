@@ -46,3 +46,16 @@ def test_demo_loads_the_sample_banks_once(db, runner):
     assert banks == 5
     runner.invoke(args=["demo"])
     assert db.session.scalar(select(func.count(Question.id))) == sum(per_type.values())
+
+
+def test_demo_has_a_test_the_demo_examinee_can_take(db, runner, auth, client):
+    from examsite.models import Exam
+
+    output = runner.invoke(args=["demo"]).output
+    assert "已建立演示测试" in output
+    runner.invoke(args=["demo"])
+    assert db.session.scalar(select(func.count(Exam.id))) == 1
+    password = dict(re.findall(r"用户名 (\S+)  密码 (\S+)", runner.invoke(args=["demo"]).output))["CN0001"]
+    auth.login("CN0001", password)
+    home = client.get("/my/").get_data(as_text=True)
+    assert "演示：纪法知识测试" in home and "可以参加" in home
