@@ -4,13 +4,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
 from ..audit.services import record
 from ..clock import now
 from ..extensions import db, write_transaction
 from ..models import ROLES, User
-from ..models.accounts import NO_PASSWORD
+from ..models.accounts import password_matches
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -40,7 +39,7 @@ def authenticate(username: str, password: str, *, max_failures: int, lock_minute
     if found.locked_until and found.locked_until > moment:
         minutes = max(1, int((found.locked_until - moment).total_seconds() // 60) + 1)
         return LoginResult(None, f"密码连续输错次数过多，账号已锁定，请 {minutes} 分钟后再试。")
-    correct = found.password_hash != NO_PASSWORD and check_password_hash(found.password_hash, password)
+    correct = password_matches(found.password_hash, password)
     write_transaction()
     user = db.session.get(User, found.id)
     if not correct:

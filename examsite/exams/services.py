@@ -17,7 +17,7 @@ from ..models import (
     QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, ExamUnit, PaperPlan, Question, Staff,
     Tier, Unit,
 )
-from ..roster.services import subtree_ids
+from ..roster.services import subtree_ids, unit_children
 from .drawing import Section, Shortage, check_plan, draw_paper
 from .grading import ALL_OR_NOTHING, PARTIAL, grade_paper, valid_response
 
@@ -183,7 +183,8 @@ def takes(exam: Exam, staff: Staff) -> bool:
         return db.session.scalar(drawn) is not None
     if not exam.units:
         return True
-    return any(staff.unit_id in subtree_ids(link.unit_id) for link in exam.units)
+    children = unit_children()
+    return any(staff.unit_id in subtree_ids(link.unit_id, children) for link in exam.units)
 
 
 def latest_attempt(exam: Exam, staff: Staff) -> Attempt | None:

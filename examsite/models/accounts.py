@@ -12,6 +12,11 @@ from ..extensions import db
 #: the hash of an account that has no password yet (its owner enters with a one-time code)
 NO_PASSWORD = "!"
 
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether ``password`` is the one ``password_hash`` was made from; never for NO_PASSWORD."""
+    return password_hash != NO_PASSWORD and check_password_hash(password_hash, password)
+
+
 #: role → how the interface names it
 ROLES = {"admin": "考试管理员", "liaison": "单位联络员", "examinee": "考生"}
 
@@ -49,9 +54,7 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
-        if self.password_hash == NO_PASSWORD:
-            return False
-        return check_password_hash(self.password_hash, password)
+        return password_matches(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -27,11 +27,17 @@ def tiers() -> list[Tier]:
     return list(db.session.scalars(select(Tier).order_by(Tier.rank, Tier.id)))
 
 
-def subtree_ids(unit_id: int) -> set[int]:
-    """The unit and every unit below it."""
+def unit_children() -> dict[int | None, list[int]]:
+    """Unit ids by their parent's id (None for top-level units), in one query."""
     children: dict[int | None, list[int]] = {}
     for uid, parent in db.session.execute(select(Unit.id, Unit.parent_id)):
         children.setdefault(parent, []).append(uid)
+    return children
+
+
+def subtree_ids(unit_id: int, children: dict[int | None, list[int]] | None = None) -> set[int]:
+    """The unit and every unit below it; pass ``children`` when asking for many units."""
+    children = unit_children() if children is None else children
     found, stack = set(), [unit_id]
     while stack:
         current = stack.pop()

@@ -13,6 +13,7 @@ from ..audit.services import record
 from ..clock import now
 from ..extensions import db
 from ..models import Draw, DrawMember, Staff, Tier, Unit
+from ..roster.services import subtree_ids, unit_children
 from . import sampler
 from .sampler import Person, SampleError
 
@@ -60,16 +61,11 @@ def population(request: DrawRequest, at=None) -> list[Person]:
     if bad_tiers:
         raise SampleError(f"干部层级“{bad_tiers[0]}”不存在。")
     stratum_of_unit: dict[int, str] = {}
-    children: dict[int | None, list[int]] = {}
-    for unit in units.values():
-        children.setdefault(unit.parent_id, []).append(unit.id)
+    children = unit_children()
     for path in request.unit_paths:
-        stack = [units[path].id]
-        while stack:
-            unit_id = stack.pop()
-            stratum_of_unit.setdefault(unit_id, path)
-            if request.subunits:
-                stack.extend(children.get(unit_id, ()))
+        unit_id = units[path].id
+        for member in subtree_ids(unit_id, children) if request.subunits else (unit_id,):
+            stratum_of_unit.setdefault(member, path)
     paths = {unit.id: path for path, unit in units.items()}
     table = Staff.__table__
     query = select(table.c.staff_no, table.c.unit_id, table.c.position, table.c.id).order_by(table.c.staff_no)
