@@ -1,16 +1,23 @@
 """Benchmark: many examinees start a test at once, autosave every answer, and submit.
 
-    .venv/bin/python bench/exam_load.py --examinees 500 [--answers 50] [--databases sqlite,postgresql]
+    .venv/bin/python bench/exam_load.py --examinees 500 [--answers 50] [--think 0] [--databases sqlite,postgresql]
 
-For each database the app runs under gunicorn on 127.0.0.1; this process drives the examinees
-(threads, bounded in count and time): each logs in within the first 10 s, starts, saves every
-answer one request at a time, then submits. The same server then serves a trivial endpoint
-(/healthz) under the same concurrency: its rate is the ceiling that saves/s is compared with.
-Afterwards the database is checked for lost answers. Loopback only.
+For each database the app runs under gunicorn on 127.0.0.1; driver processes (threads inside,
+bounded in count and time) play the examinees in three phases, as a test morning goes:
+
+1. logins: everyone logs in and opens the start page before the test begins (timed, reported);
+2. starts: all press 开始答题 within ``--start-spread`` seconds (10 s);
+3. answers: each saves every answer, one request at a time, ``--think`` seconds apart (0: as
+   fast as the server answers, which measures capacity), then submits.
+
+The same server then serves a trivial endpoint (/healthz) to the same number of connections
+from the same drivers: its rate is the ceiling that saves/s is compared with. Afterwards the
+database is checked for lost answers. Loopback only.
 """
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -19,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -128,16 +136,15 @@ class Browser:
     """One examinee's connection: keeps the session cookie, times every request."""
 
     def __init__(self, port: int, timings: dict, errors: list):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookie = ""
         self.timings, self.errors = timings, errors
 
     def request(self, kind: str, method: str, path: str, body=None, headers=None) -> tuple[int, str, dict]:
-        self.timings.setdefault(kind + " at", []).append(time.perf_counter())
         headers = dict(headers or {})
         if self.cookie:
             headers["Cookie"] = self.cookie
-        start = time.perf_counter()
+        start = time.monotonic()
         for attempt in range(2):  # a kept-alive connection the server has closed: reconnect once
             try:
                 self.conn.request(method, path, body=body, headers=headers)
@@ -149,7 +156,8 @@ class Browser:
                 if attempt == 1 or isinstance(error, TimeoutError):
                     self.errors.append(f"{kind}: {error}")
                     return 0, "", {}
-        self.timings.setdefault(kind, []).append(time.perf_counter() - start)
+        # (sent at, took): rates are counted from the first send to the last answer
+        self.timings.setdefault(kind, []).append((start, time.monotonic() - start))
         cookie = response.getheader("Set-Cookie")
         if cookie:
             self.cookie = cookie.split(";", 1)[0]
@@ -160,28 +168,40 @@ TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 ATTEMPT = re.compile(r'data-attempt="(\d+)"')
 QUESTION = re.compile(r'<section class="question[^"]*" id="q-\d+" data-id="(\d+)"')
 OPTION = re.compile(r'name="q-(\d+)" id="q-\d+-[A-H]" value="([A-H])"')
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def examinee(port: int, number: int, exam_id: int, delay: float, timings: dict, errors: list, deadline: float):
-    time.sleep(delay)
-    browser = Browser(port, timings, errors)
-    form = "application/x-www-form-urlencoded"
-    status, page, _ = browser.request("login page", "GET", "/login")
-    token = TOKEN.search(page).group(1)
-    body = f"username=B{number:05d}&password={PASSWORD}&csrf_token={token}"
-    status, _, _ = browser.request("login", "POST", "/login", body, {"Content-Type": form})
-    if status != 302:
-        errors.append(f"login {status}")
+def examinee(number: int, job: dict, barrier, logins: threading.Semaphore, timings: dict, errors: list) -> None:
+    browser = Browser(job["port"], timings, errors)
+    exam_id, args = job["exam_id"], job["args"]
+    token = None
+    try:
+        with logins:  # people arrive over the quarter hour before the test, not in one instant
+            status, page, _ = browser.request("login page", "GET", "/login")
+            login = f"username=B{number:05d}&password={PASSWORD}&csrf_token={TOKEN.search(page).group(1)}"
+            status, _, _ = browser.request("login", "POST", "/login", login, FORM)
+        if status == 302:
+            status, page, _ = browser.request("start page", "GET", f"/my/exams/{exam_id}")
+            token = TOKEN.search(page).group(1)
+        else:
+            errors.append(f"login {status}")
+    finally:
+        barrier.wait(timeout=args.time_limit)  # the test begins
+    page = None
+    try:
+        if token is not None:
+            time.sleep(args.start_spread * number / args.examinees)
+            status, _, headers = browser.request("start", "POST", f"/my/exams/{exam_id}/start",
+                                                 f"csrf_token={token}", FORM)
+            location = headers.get("Location", "")
+            if status == 302 and "/my/attempts/" in location:
+                status, page, _ = browser.request("paper", "GET", location[location.index("/my/"):])
+            else:
+                errors.append(f"start {status}")
+    finally:
+        barrier.wait(timeout=args.time_limit)  # everyone has his paper: the answering begins
+    if page is None:
         return
-    status, page, _ = browser.request("start page", "GET", f"/my/exams/{exam_id}")
-    token = TOKEN.search(page).group(1)
-    status, _, headers = browser.request("start", "POST", f"/my/exams/{exam_id}/start", f"csrf_token={token}",
-                                         {"Content-Type": form})
-    location = headers.get("Location", "")
-    if status != 302 or "/my/attempts/" not in location:
-        errors.append(f"start {status}")
-        return
-    status, page, _ = browser.request("paper", "GET", location[location.index("/my/"):])
     attempt = ATTEMPT.search(page).group(1)
     csrf = re.search(r'data-csrf="([^"]+)"', page).group(1)
     options: dict[str, list[str]] = {}
@@ -189,43 +209,74 @@ def examinee(port: int, number: int, exam_id: int, delay: float, timings: dict, 
         options.setdefault(question, []).append(value)
     rng = random.Random(number)
     for seq, question in enumerate(QUESTION.findall(page), start=1):
-        if time.monotonic() > deadline:
+        if time.monotonic() > job["deadline"]:
             errors.append("time limit reached")
             return
+        if args.think:
+            time.sleep(args.think * rng.uniform(0.5, 1.5))
         payload = json.dumps({"question": int(question), "response": rng.choice(options[question]), "seq": seq})
         status, data, _ = browser.request("save", "POST", f"/my/attempts/{attempt}/answers", payload,
                                           {"Content-Type": "application/json", "X-CSRFToken": csrf})
         if status != 200 or '"saved":true' not in data.replace(" ", ""):
             errors.append(f"save {status} {data[:80]}")
         else:
-            timings.setdefault("acknowledged", []).append(1)
-    status, _, _ = browser.request("submit", "POST", f"/my/attempts/{attempt}/submit", f"csrf_token={token}",
-                                   {"Content-Type": form})
+            timings.setdefault("acknowledged", []).append((0, 0))
+    status, _, _ = browser.request("submit", "POST", f"/my/attempts/{attempt}/submit", f"csrf_token={token}", FORM)
     if status != 302:
         errors.append(f"submit {status}")
 
 
-def ceiling(port: int, requests: int, concurrency: int) -> tuple[float, list[float]]:
+def hammer(number: int, job: dict, barrier, logins, timings: dict, errors: list) -> None:
+    browser = Browser(job["port"], timings, errors)
+    barrier.wait(timeout=job["args"].time_limit)
+    for _ in range(job["args"].answers):
+        browser.request("healthz", "GET", "/healthz")
+
+
+def driver(target, numbers: list[int], job: dict, barrier, results) -> None:
+    """One driver process: a thread per examinee; sends its timings and errors back."""
     timings: dict = {}
     errors: list = []
-    per = requests // concurrency
-
-    def hammer(_):
-        browser = Browser(port, timings, errors)
-        for _ in range(per):
-            browser.request("healthz", "GET", "/healthz")
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(hammer, range(concurrency)))
-    elapsed = time.perf_counter() - start
-    return len(timings.get("healthz", [])) / elapsed, timings.get("healthz", [])
+    logins = threading.Semaphore(max(1, job["args"].login_concurrency // job["args"].drivers))
+    with ThreadPoolExecutor(len(numbers)) as pool:
+        futures = [pool.submit(target, n, job, barrier, logins, timings, errors) for n in numbers]
+    errors += [f"examinee failed: {f.exception()!r}" for f in futures if f.exception() is not None]
+    results.put((timings, errors))
 
 
-def percentiles(values: list[float]) -> str:
-    if not values:
+def drive(target, port: int, exam_id: int, args) -> tuple[dict, list]:
+    """Play ``args.examinees`` connections with ``target`` from ``args.drivers`` processes."""
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(args.examinees), context.Queue()
+    job = {"port": port, "exam_id": exam_id, "args": args, "deadline": time.monotonic() + args.time_limit}
+    processes = [context.Process(target=driver, args=(target, list(range(d, args.examinees, args.drivers)),
+                                                      job, barrier, results)) for d in range(args.drivers)]
+    for process in processes:
+        process.start()
+    timings: dict = {}
+    errors: list = []
+    for _ in processes:
+        part, failed = results.get(timeout=args.time_limit + 60)
+        for kind, values in part.items():
+            timings.setdefault(kind, []).extend(values)
+        errors += failed
+    for process in processes:
+        process.join()
+    return timings, errors
+
+
+def rate(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    """(requests per second from the first send to the last answer, that span in seconds)."""
+    if not samples:
+        return 0.0, 0.0
+    span = max(at + took for at, took in samples) - min(at for at, _ in samples)
+    return len(samples) / (span or 1e-9), span
+
+
+def percentiles(samples: list[tuple[float, float]]) -> str:
+    if not samples:
         return "-"
-    ordered = sorted(values)
+    ordered = sorted(took for _, took in samples)
     pick = lambda p: ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000  # noqa: E731
     return f"p50 {pick(50):.0f} ms, p95 {pick(95):.0f} ms, p99 {pick(99):.0f} ms"
 
@@ -235,36 +286,27 @@ def run(name: str, url: str, args) -> None:
     port = free_port()
     server = serve(url, port, args.workers, args.threads)
     try:
-        timings: dict = {}
-        errors: list = []
-        deadline = time.monotonic() + args.time_limit
-        begin = time.perf_counter()
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            futures = [pool.submit(examinee, port, n, exam_id, args.spread * n / args.examinees, timings, errors, deadline)
-                       for n in range(args.examinees)]
-        for future in futures:
-            if future.exception() is not None:
-                errors.append(f"examinee failed: {future.exception()!r}")
-        elapsed = time.perf_counter() - begin
-        rate, health = ceiling(port, 20_000, min(args.concurrency, 100))
+        begin = time.monotonic()
+        timings, errors = drive(examinee, port, exam_id, args)
+        elapsed = time.monotonic() - begin
+        health, health_errors = drive(hammer, port, exam_id, args)
     finally:
         stop(server)
     submitted, stored, _ = check(url, args.examinees, args.answers)
     acknowledged = len(timings.get("acknowledged", []))
-    saves = timings.get("save", [])
-    starts = timings.get("start", [])
-    start_times, save_times = timings.get("start at", [0]), timings.get("save at", [0])
-    start_span = max(start_times) - min(start_times) or 1e-9
-    save_rate = len(saves) / (max(save_times) - min(save_times) or 1e-9)
-    print(f"\n== {name}: {args.examinees} examinees × {args.answers} answers, gunicorn gthread "
-          f"{args.workers}×{args.threads}, {args.concurrency} at once")
+    logins, starts, saves = timings.get("login", []), timings.get("start", []), timings.get("save", [])
+    save_rate, _ = rate(saves)
+    ceiling, _ = rate(health.get("healthz", []))
+    print(f"\n== {name}: {args.examinees} examinees × {args.answers} answers, {args.think:g} s between answers, "
+          f"gunicorn gthread {args.workers}×{args.threads}, {args.drivers} driver processes")
     print(f"run time               {elapsed:.1f} s")
-    print(f"starts                 {len(starts)} within {start_span:.1f} s ({len(starts) / start_span:.1f}/s), {percentiles(starts)}")
-    print(f"logins                 {percentiles(timings.get('login', []))}")
-    print(f"saves                  {len(saves)} ({save_rate:.0f}/s from first to last), {percentiles(saves)}")
+    print(f"logins                 {len(logins)} at {rate(logins)[0]:.1f}/s, {percentiles(logins)}")
+    print(f"starts                 {len(starts)} within {rate(starts)[1]:.1f} s, {percentiles(starts)}")
+    print(f"saves                  {len(saves)} at {save_rate:.0f}/s, {percentiles(saves)}")
     print(f"submits                {percentiles(timings.get('submit', []))}")
-    print(f"ceiling (/healthz)     {rate:.0f}/s, {percentiles(health)}")
-    print(f"saves/s ÷ ceiling      {save_rate / rate:.2f}")
+    print(f"ceiling (/healthz)     {ceiling:.0f}/s, {percentiles(health.get('healthz', []))}"
+          f"{', errors ' + str(len(health_errors)) if health_errors else ''}")
+    print(f"saves/s ÷ ceiling      {save_rate / ceiling:.2f}" if ceiling else "saves/s ÷ ceiling      -")
     print(f"errors                 {len(errors)}{' — ' + '; '.join(sorted(set(errors))[:5]) if errors else ''}")
     print(f"submitted attempts     {submitted} of {args.examinees}")
     print(f"answers acknowledged   {acknowledged} of {args.examinees * args.answers} sent")
@@ -275,14 +317,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examinees", type=int, default=500)
     parser.add_argument("--answers", type=int, default=50)
-    parser.add_argument("--concurrency", type=int, default=0, help="examinees active at once (default: all)")
-    parser.add_argument("--spread", type=float, default=10.0, help="seconds over which examinees log in")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds between an examinee's answers (±50%%)")
+    parser.add_argument("--start-spread", type=float, default=10.0, help="seconds over which all press start")
+    parser.add_argument("--login-concurrency", type=int, default=16, help="logins in flight at once")
+    parser.add_argument("--drivers", type=int, default=4, help="driver processes")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--time-limit", type=float, default=600.0)
+    parser.add_argument("--time-limit", type=float, default=900.0)
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
-    args.concurrency = args.concurrency or args.examinees
     for name in args.databases.split(","):
         if name == "sqlite":
             with tempfile.TemporaryDirectory() as folder:

@@ -56,8 +56,11 @@ def _sqlite_begin(connection):
 def write_transaction() -> None:
     """Start a transaction that will write: on SQLite it takes the write lock now.
 
-    Ends the read-only transaction the request may have begun (loading the user), so call it
-    before the request changes anything.
+    On SQLite this ends the read-only transaction the request may have begun (loading the
+    user), so call it before the request changes anything. PostgreSQL needs nothing here: its
+    writers lock rows (SELECT … FOR UPDATE) inside the transaction already open.
     """
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
     db.session.rollback()
     db.session.connection(execution_options={"sqlite_write": True})

@@ -5,8 +5,9 @@ The server is the clock: every deadline is fixed at start and checked on every w
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -15,7 +16,7 @@ from ..clock import now
 from ..extensions import db
 from ..models import (
     QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, ExamUnit, PaperPlan, Question, Staff,
-    Tier, Unit,
+    Tier, Unit, User,
 )
 from ..roster.services import subtree_ids, unit_children
 from .drawing import Section, Shortage, check_plan, draw_paper
@@ -255,9 +256,18 @@ def start_attempt(exam: Exam, staff: Staff) -> Attempt:
     return attempt
 
 
-def own_attempt_query(attempt_id: int, user_id: int, lock: bool = False):
-    """The attempt with this id, if it belongs to the staff member of this login."""
-    query = select(Attempt).join(Attempt.staff).where(Attempt.id == attempt_id, Staff.user_id == user_id)
+def own_attempt(attempt_id: int, user_id: int, lock: bool = False) -> Attempt | None:
+    """The attempt with this id, if it belongs to the staff member whose active examinee
+    account ``user_id`` is."""
+    return db.session.scalar(_own_attempt_query(lock), {"attempt_id": attempt_id, "user_id": user_id})
+
+
+@cache
+def _own_attempt_query(lock: bool):
+    # built once: every autosave runs it
+    query = (select(Attempt).join(Attempt.staff).join(User, User.id == Staff.user_id)
+             .where(Attempt.id == bindparam("attempt_id"), User.id == bindparam("user_id"),
+                    User.active.is_(True), User.role == "examinee"))
     return query.with_for_update(of=Attempt) if lock else query
 
 
@@ -286,17 +296,23 @@ def save_answer(attempt: Attempt, question_id: int, response, seq: int) -> datet
     if not valid_response(item["type"], response, item):
         raise ExamError("答案格式不正确。")
     moment = now()
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Answer).values(attempt_id=attempt.id, question_id=question_id, response=response,
-                                      client_seq=seq, saved_at=moment)
-    statement = statement.on_conflict_do_update(
+    db.session.execute(_answer_upsert(db.session.get_bind().dialect.name),
+                       {"attempt_id": attempt.id, "question_id": question_id, "response": response,
+                        "client_seq": seq, "saved_at": moment})
+    return moment
+
+
+@cache
+def _answer_upsert(dialect: str):
+    """INSERT … ON CONFLICT for one answer, built once: building it costs more than running it."""
+    table = Answer.__table__
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return statement.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"],
         set_={"response": statement.excluded.response, "client_seq": statement.excluded.client_seq,
               "saved_at": statement.excluded.saved_at},
-        where=Answer.client_seq < statement.excluded.client_seq,
+        where=table.c.client_seq < statement.excluded.client_seq,
     )
-    db.session.execute(statement)
-    return moment
 
 
 def paper_item(attempt: Attempt, question_id: int) -> dict | None:
@@ -332,10 +348,12 @@ def submit(attempt: Attempt) -> None:
     close_attempt(attempt, "examinee")
 
 
-def close_expired(limit: int = 1000) -> int:
-    """Close and grade attempts past their deadline; safe to run every minute."""
-    expired = db.session.scalars(select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline < now())
-                                 .order_by(Attempt.deadline).limit(limit).with_for_update(skip_locked=True)).all()
+def close_expired(limit: int = 1000, exam_id: int | None = None) -> int:
+    """Close and grade attempts past their deadline (of one test, or all); safe to run every minute."""
+    query = select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline < now())
+    if exam_id is not None:
+        query = query.where(Attempt.exam_id == exam_id)
+    expired = db.session.scalars(query.order_by(Attempt.deadline).limit(limit).with_for_update(skip_locked=True)).all()
     for attempt in expired:
         close_attempt(attempt, "deadline", at=attempt.deadline)
     return len(expired)

@@ -3,14 +3,14 @@
 Nothing an examinee's browser receives carries an answer key or an explanation before his
 attempt is closed: the test page is built from ``examinee_view()``, which leaves them out.
 """
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import role_required
 from ..banks.parser import LETTERS
 from ..clock import now
-from ..extensions import db, write_transaction
+from ..extensions import db, login_manager, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam
 from . import services
 from ..forms import ActionForm
@@ -26,17 +26,28 @@ def _staff():
     return staff
 
 
-def _own_attempt(attempt_id: int, lock: bool = False) -> Attempt:
+def _own_attempt(attempt_id: int, lock: bool = False, user_id: int | None = None) -> Attempt:
     """The attempt, if it is the logged-in examinee's; anyone else's is a 404, never a hint.
 
     With ``lock`` the row is locked (PostgreSQL) so a save and a close cannot cross.
     """
+    user_id = user_id or current_user.id  # read before write_transaction() expires the loaded user
     if lock:
         write_transaction()
-    attempt = db.session.scalar(services.own_attempt_query(attempt_id, current_user.id, lock))
+    attempt = services.own_attempt(attempt_id, user_id, lock)
     if attempt is None:
         abort(404)
     return attempt
+
+
+def _session_user_id() -> int | None:
+    """The logged-in user's id as the login stored it in the session, or after Flask-Login has
+    restored the login from its remember cookie. The autosave, the busiest request, takes it
+    from here instead of loading the user: the attempt query checks the account itself."""
+    user_id = session.get("_user_id")
+    if user_id is None and current_user.is_authenticated:
+        user_id = current_user.id
+    return int(user_id) if user_id is not None else None
 
 
 @bp.get("/")
@@ -112,11 +123,13 @@ def examinee_view(paper: list[dict]) -> list[dict]:
 
 
 @bp.post("/attempts/<int:attempt_id>/answers")
-@role_required("examinee")
 def save(attempt_id: int):
     """Autosave one answer: {"question": id, "response": …, "seq": n}. CSRF token in X-CSRFToken."""
+    user_id = _session_user_id()
+    if user_id is None:
+        return login_manager.unauthorized()
     data = request.get_json(silent=True) or {}
-    attempt = _own_attempt(attempt_id, lock=True)
+    attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
     try:
         question_id, seq = int(data["question"]), int(data.get("seq", 0))
         saved_at = services.save_answer(attempt, question_id, data.get("response"), seq)

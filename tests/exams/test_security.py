@@ -97,6 +97,34 @@ def test_an_examinee_cannot_open_or_write_anothers_attempt(exam, db, client, aut
     assert db.session.get(Attempt, mine).submitted_at is None
 
 
+def test_autosave_needs_a_live_examinee_login(exam, db, client, auth):
+    person = factories.examinee("0001")
+    auth.login("0001", PASSWORD)
+    auth.token = csrf_from(client.get(f"/my/exams/{exam.id}").get_data(as_text=True))
+    attempt_id = int(auth.post(f"/my/exams/{exam.id}/start").headers["Location"].rsplit("/", 1)[1])
+    question = db.session.get(Attempt, attempt_id).paper[0]["id"]
+
+    def save(seq):
+        return client.post(f"/my/attempts/{attempt_id}/answers", data=json.dumps(
+            {"question": question, "response": "A", "seq": seq}), content_type="application/json",
+            headers={"X-CSRFToken": auth.token})
+
+    assert save(1).status_code == 200
+    person.user.active = False  # the account is switched off mid-test
+    db.session.commit()
+    assert save(2).status_code == 404
+    person.user.active, person.user.role, person.user.unit_id = True, "liaison", person.unit_id
+    db.session.commit()
+    assert save(3).status_code == 404
+    person.user.role = "examinee"
+    db.session.commit()
+    auth.post("/logout")
+    refused = save(4)
+    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+    db.session.rollback()
+    assert db.session.scalars(select(Answer.client_seq)).all() == [1]
+
+
 def test_an_examinee_cannot_use_admin_pages(exam, db, client, auth):
     factories.examinee("0001")
     auth.login("0001", PASSWORD)
