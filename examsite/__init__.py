@@ -2,6 +2,7 @@
 from flask import Flask, render_template
 
 from . import config as config_module
+from . import formatting
 from .clock import to_local
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 
@@ -43,9 +44,12 @@ def _register_blueprints(app: Flask) -> None:
     from .exams.views import bp as exams_bp
     from .main.views import bp as main_bp
     from .roster.views import bp as roster_bp
+    from .notices.views import bp as notices_bp
+    from .results.views import bp as results_bp
     from .sampling.views import bp as draws_bp
 
-    for bp in (main_bp, accounts_bp, roster_bp, banks_bp, exams_bp, take_bp, draws_bp, audit_bp):
+    for bp in (main_bp, accounts_bp, roster_bp, banks_bp, exams_bp, take_bp, draws_bp, audit_bp, results_bp,
+               notices_bp):
         app.register_blueprint(bp)
 
 
@@ -54,6 +58,9 @@ def _register_template_helpers(app: Flask) -> None:
     def localtime(moment, fmt="%Y-%m-%d %H:%M"):
         local = to_local(moment)
         return local.strftime(fmt) if local else ""
+
+    app.add_template_filter(formatting.percent, "percent")
+    app.add_template_filter(formatting.points, "points")
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -85,6 +92,7 @@ def _register_commands(app: Flask) -> None:
     from .accounts.cli import user_cli
     from .banks.cli import bank_cli
     from .exams.cli import exam_cli
+    from .results.cli import results_cli
     from .sampling.cli import sample_cli
     from .demo import demo_command
 
@@ -92,6 +100,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(bank_cli)
     app.cli.add_command(exam_cli)
     app.cli.add_command(sample_cli)
+    app.cli.add_command(results_cli)
     app.cli.add_command(demo_command)
 
 

@@ -99,3 +99,55 @@ def examinee(staff_no: str = "0001", name: str = "张三", unit_path: str = "城
     person.user = create_user(staff_no, PASSWORD, "examinee", name)
     db.session.commit()
     return person
+
+
+RIGHT = {"single": "A", "multiple": "AC", "judge": True}
+WRONG = {"single": "B", "multiple": "B", "judge": False, "fill": ["不知道"]}
+
+
+def sit(exam, person: Staff, right=(), skip=(), submit: bool = True):
+    """``person`` takes ``exam`` through the services: questions of the types in ``right`` are
+    answered right (as the bank() factory keys them), those in ``skip`` left blank, the rest
+    wrong. Returns the attempt, submitted and graded unless ``submit`` is false."""
+    from examsite.exams import services
+
+    attempt = services.start_attempt(exam, person)
+    for seq, item in enumerate(attempt.paper, start=1):
+        if item["type"] in skip:
+            continue
+        good = item["answer"] if item["type"] == "fill" else RIGHT[item["type"]]
+        services.save_answer(attempt, item["id"], good if item["type"] in right else WRONG[item["type"]], seq)
+    if submit:
+        services.submit(attempt)
+    db.session.commit()
+    return attempt
+
+
+ALL_TYPES = ("single", "multiple", "judge", "fill")
+
+
+def small_test():
+    """A test worked out by hand, with the bank holding exactly the questions the plan asks for
+    (so every paper has the same questions): 2 single × 2 points, 1 multiple × 3, 2 judge × 1,
+    1 fill × 2 = 11 points, pass mark 6. Returns (exam, people by 工号):
+
+    A1 一般干部 城南区/城关镇/党政办 all right, 11 · A2 一般干部 城南区/城关镇 singles right, the
+    multiple blank, 4 · A3 乡科级 城关镇/党政办 singles and multiple right, 7 · B1 东岗镇/党政办
+    still answering · B2 东岗镇/党政办 and C1 西山镇 absent · X1 县处级, not in the test.
+    """
+    bank(singles=2, multiples=1, judges=2, fills=1)
+    found = exam(tiers=("一般干部", "乡科级"))
+    people = {
+        "A1": staff("A1", "甲一", "城南区/城关镇/党政办"),
+        "A2": staff("A2", "甲二", "城南区/城关镇"),
+        "A3": staff("A3", "甲三", "城南区/城关镇/党政办", tier_name="乡科级"),
+        "B1": staff("B1", "乙一", "城南区/东岗镇/党政办"),
+        "B2": staff("B2", "乙二", "城南区/东岗镇/党政办"),
+        "C1": staff("C1", "丙一", "城南区/西山镇"),
+        "X1": staff("X1", "局外", "城南区/城关镇", tier_name="县处级"),
+    }
+    sit(found, people["A1"], right=ALL_TYPES)
+    sit(found, people["A2"], right=("single",), skip=("multiple",))
+    sit(found, people["A3"], right=("single", "multiple"))
+    sit(found, people["B1"], right=ALL_TYPES, submit=False)
+    return found, people

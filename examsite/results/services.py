@@ -1,0 +1,264 @@
+"""Results of a test read from the database: one row per person, summaries, item analysis.
+
+Reads columns, never whole attempts (their frozen papers are large), so a province-wide test
+of tens of thousands of attempts stays a handful of queries.
+"""
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Text, and_, case, cast, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from ..exams.services import plan_total
+from ..extensions import db
+from ..models import QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, Question, Staff, Tier, Unit
+from ..roster.services import subtree_ids, unit_children
+from .statistics import Summary, Tally, distribution, group_size, item_analysis, summarise
+
+STATUS = {"absent": "未参加", "in_progress": "答题中", "submitted": "已交卷"}
+
+
+@dataclass
+class ResultRow:
+    """One assigned (or participating) person and where he stands in the test."""
+
+    staff_id: int
+    staff_no: str
+    name: str
+    unit_id: int
+    unit_path: str
+    group: str  # the unit he is counted under in per-unit tables
+    tier: str
+    position: str | None
+    status: str = "absent"
+    attempt_id: int | None = None
+    number: int | None = None
+    started_at: datetime | None = None
+    submitted_at: datetime | None = None
+    score: float | None = None
+    per_type: dict = field(default_factory=dict)
+    passed: bool | None = None
+
+    @property
+    def seconds_used(self) -> int | None:
+        if self.started_at is None or self.submitted_at is None:
+            return None
+        return max(0, int((self.submitted_at - self.started_at).total_seconds()))
+
+
+@dataclass
+class Results:
+    exam: Exam
+    rows: list[ResultRow]
+    full_marks: float
+    tiers: list[str]  # tier names in rank order
+    within: set[int] | None = None  # the unit ids in scope; None: all
+
+    @property
+    def submitted(self) -> list[ResultRow]:
+        return [r for r in self.rows if r.status == "submitted"]
+
+    def overall(self) -> Summary:
+        return _summary(self.rows)
+
+    def by_unit(self) -> list[tuple[str, Summary]]:
+        return _grouped(self.rows, lambda r: r.group)
+
+    def by_tier(self) -> list[tuple[str, Summary]]:
+        order = {name: n for n, name in enumerate(self.tiers)}
+        return sorted(_grouped(self.rows, lambda r: r.tier), key=lambda pair: order.get(pair[0], len(order)))
+
+    def failed(self) -> list[ResultRow]:
+        return sorted((r for r in self.submitted if not r.passed), key=lambda r: (r.score, r.group, r.staff_no))
+
+    def absent(self) -> list[ResultRow]:
+        return [r for r in self.rows if r.status == "absent"]
+
+    def distribution(self, rows: list[ResultRow] | None = None):
+        rows = self.submitted if rows is None else rows
+        return distribution([r.score for r in rows if r.status == "submitted"], self.full_marks)
+
+
+def _summary(rows: list[ResultRow]) -> Summary:
+    done = [r for r in rows if r.status == "submitted"]
+    return summarise(assigned=len(rows), started=sum(r.status != "absent" for r in rows),
+                     scores=[r.score for r in done], passed=sum(bool(r.passed) for r in done))
+
+
+def _grouped(rows: list[ResultRow], key) -> list[tuple[str, Summary]]:
+    groups: dict[str, list[ResultRow]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return [(name, _summary(members)) for name, members in groups.items()]
+
+
+def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
+    """Everyone the test is for, with his latest attempt. ``scope_unit_id`` (a liaison's unit)
+    keeps only staff of that unit tree; units are then counted one level below it."""
+    children = unit_children()
+    within = subtree_ids(scope_unit_id, children) if scope_unit_id is not None else None
+    listing = db.session.execute(select(Unit.id, Unit.name, Unit.parent_id).order_by(Unit.sort_order, Unit.name)).all()
+    units = {uid: (name, parent) for uid, name, parent in listing}
+    paths = _paths(units)
+    place = _tree_order(listing)
+    group_of = _groups(units, children, scope_unit_id)
+    tier_names = dict(db.session.execute(select(Tier.id, Tier.name)).all())
+    tier_order = {tid: n for n, tid in enumerate(db.session.scalars(select(Tier.id).order_by(Tier.rank, Tier.id)))}
+
+    people = select(Staff.id, Staff.staff_no, Staff.name, Staff.unit_id, Staff.tier_id, Staff.position).where(
+        or_(Staff.id.in_(assigned_staff_ids(exam)), Staff.id.in_(select(Attempt.staff_id).where(Attempt.exam_id == exam.id))))
+    if within is not None:
+        people = people.where(Staff.unit_id.in_(within))
+    rows = {sid: ResultRow(sid, no, name, unit_id, paths[unit_id], units[group_of[unit_id]][0], tier_names[tier_id],
+                           position)
+            for sid, no, name, unit_id, tier_id, position in db.session.execute(people)}
+
+    attempts = select(Attempt.id, Attempt.staff_id, Attempt.number, Attempt.started_at, Attempt.submitted_at,
+                      Attempt.score, Attempt.score_detail, Attempt.passed).where(
+        Attempt.exam_id == exam.id).order_by(Attempt.staff_id, Attempt.number)
+    for aid, sid, number, started, submitted, score, detail, passed in db.session.execute(attempts):
+        row = rows.get(sid)
+        if row is None:  # outside the liaison's units
+            continue
+        row.attempt_id, row.number, row.started_at, row.submitted_at = aid, number, started, submitted
+        row.status = "submitted" if submitted is not None else "in_progress"
+        row.score = float(score) if score is not None else None
+        row.per_type, row.passed = detail or {}, passed
+    listed = sorted(rows.values(), key=lambda r: (place[r.unit_id], r.staff_no))
+    full = max((plan_total(plan) for plan in exam.plans), default=0)
+    tiers = [tier_names[tid] for tid in sorted(tier_names, key=lambda tid: tier_order[tid])]
+    return Results(exam, listed, full, tiers, within)
+
+
+def assigned_staff_ids(exam: Exam):
+    """A subquery of the staff a test is for: those drawn for a 抽测; for a 全员 test everyone of
+    a planned tier in its units (all units when it names none)."""
+    if exam.mode == "sample":
+        return (select(DrawMember.staff_id).join(Draw, Draw.id == DrawMember.draw_id)
+                .where(Draw.exam_id == exam.id, Draw.voided_at.is_(None)))
+    query = select(Staff.id).where(Staff.tier_id.in_([plan.tier_id for plan in exam.plans]))
+    if exam.units:
+        children = unit_children()
+        scope = set().union(*(subtree_ids(link.unit_id, children) for link in exam.units))
+        query = query.where(Staff.unit_id.in_(scope))
+    return query
+
+
+def _paths(units: dict[int, tuple[str, int | None]]) -> dict[int, str]:
+    paths: dict[int, str] = {}
+
+    def path(uid: int) -> str:
+        if uid not in paths:
+            name, parent = units[uid]
+            paths[uid] = name if parent is None else path(parent) + "/" + name
+        return paths[uid]
+
+    for uid in units:
+        path(uid)
+    return paths
+
+
+def _tree_order(listing) -> dict[int, int]:
+    """Each unit's place in the tree as the roster lists it (parents first, siblings in order)."""
+    below: dict[int | None, list[int]] = defaultdict(list)
+    for uid, _, parent in listing:
+        below[parent].append(uid)
+    place: dict[int, int] = {}
+    stack = list(reversed(below[None]))
+    while stack:
+        uid = stack.pop()
+        place[uid] = len(place)
+        stack.extend(reversed(below[uid]))
+    return place
+
+
+def _groups(units, children, scope_unit_id: int | None) -> dict[int, int]:
+    """Each unit's reporting unit: the unit directly below the scope that holds it (the scope
+    itself for its own staff). Without a scope, below the top unit when there is only one."""
+    top = scope_unit_id
+    if top is None:
+        roots = children.get(None, [])
+        top = roots[0] if len(roots) == 1 else None
+    groups: dict[int, int] = {}
+    for uid in units:
+        chain = [uid]
+        while units[chain[-1]][1] is not None:
+            chain.append(units[chain[-1]][1])
+        if top in chain:
+            at = chain.index(top)
+            groups[uid] = chain[at - 1] if at else top
+        else:
+            groups[uid] = chain[-1]
+    return groups
+
+
+# ---- item analysis ----------------------------------------------------------------------------
+
+def item_stats(exam: Exam, result: Results):
+    """Item analysis over the counted attempts (each person's latest, submitted) in ``result``."""
+    totals = sorted(((r.score, r.attempt_id) for r in result.submitted), key=lambda pair: (-pair[0], pair[1]))
+    size = group_size(len(totals))
+    counted = [r.attempt_id for r in result.submitted]
+    if not counted:
+        return []
+    attempt = Attempt.__table__.c
+    if size:
+        (top_score, top_id), (bottom_score, bottom_id) = totals[size - 1], totals[-size]
+        in_top = or_(attempt.score > top_score, and_(attempt.score == top_score, attempt.id <= top_id))
+        in_bottom = or_(attempt.score < bottom_score, and_(attempt.score == bottom_score, attempt.id >= bottom_id))
+    else:
+        in_top = in_bottom = attempt.id < 0
+    choice = cast(Answer.response, Text)
+    query = (select(Answer.question_id, choice, Answer.correct, func.count(),
+                    func.sum(case((in_top, 1), else_=0)), func.sum(case((in_bottom, 1), else_=0)))
+             .join(Attempt, Attempt.id == Answer.attempt_id)
+             .where(*_counted(exam, result))
+             .group_by(Answer.question_id, choice, Answer.correct))
+    tallies = []
+    types = dict(db.session.execute(select(Question.id, Question.qtype).where(
+        Question.id.in_(select(Answer.question_id).join(Attempt).where(Attempt.exam_id == exam.id)))).all())
+    for qid, raw, correct, count, top, bottom in db.session.execute(query):
+        tallies.append(Tally(qid, choice_label(types.get(qid), raw), bool(correct), count, int(top or 0),
+                             int(bottom or 0)))
+    items = {qid: {"type": qtype, "stem": stem, "answer": answer} for qid, qtype, stem, answer in db.session.execute(
+        select(Question.id, Question.qtype, Question.stem, Question.answer).where(Question.id.in_(types)))}
+    return item_analysis(items, tallies)
+
+
+def _counted(exam: Exam, result: Results):
+    """Conditions for the attempts that count: submitted, each person's latest, in scope."""
+    later = aliased(Attempt)
+    conditions = [Attempt.exam_id == exam.id, Attempt.submitted_at.is_not(None),
+                  ~exists().where(later.exam_id == Attempt.exam_id, later.staff_id == Attempt.staff_id,
+                                  later.number > Attempt.number)]
+    if result.within is not None:
+        conditions.append(Attempt.staff_id.in_(select(Staff.id).where(Staff.unit_id.in_(result.within))))
+    return conditions
+
+
+def choice_label(qtype: str | None, raw: str | None) -> str:
+    """A stored response as people write it: A, AB, 对/错, or the fill text."""
+    try:
+        value = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return str(raw)
+    if value is None or value == "" or value == []:
+        return "(未答)"
+    if isinstance(value, bool):
+        return "对" if value else "错"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if qtype in ("single", "multiple"):
+        return "".join(sorted(set(str(value).upper())))
+    return str(value)
+
+
+def type_name(qtype: str) -> str:
+    return QUESTION_TYPES.get(qtype, qtype)
+
+
+def answer_label(qtype: str, answer) -> str:
+    """A question's key written as an examinee would answer it."""
+    return choice_label(qtype, json.dumps(answer, ensure_ascii=False))
