@@ -89,9 +89,9 @@ def _people(book, styles, result: Results, types: list[str], stamp: str) -> None
         sheet.write_string(row, 3, person.tier)
         sheet.write_string(row, 4, STATUS[person.status])
         column = 5
+        detail = person.per_type if person.status == "submitted" else {}
         for qtype in types:
-            _number(sheet, row, column, person.per_type.get(qtype) if person.status == "submitted" else None,
-                    styles["score"])
+            _number(sheet, row, column, detail.get(qtype), styles["score"])
             column += 1
         _number(sheet, row, column, person.score, styles["score"])
         if person.passed is not None:

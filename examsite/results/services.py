@@ -5,7 +5,7 @@ of tens of thousands of attempts stays a handful of queries.
 """
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Text, and_, case, cast, exists, func, or_, select
@@ -20,7 +20,7 @@ from .statistics import Summary, Tally, distribution, group_size, item_analysis,
 STATUS = {"absent": "未参加", "in_progress": "答题中", "submitted": "已交卷"}
 
 
-@dataclass
+@dataclass(slots=True)
 class ResultRow:
     """One assigned (or participating) person and where he stands in the test."""
 
@@ -38,8 +38,13 @@ class ResultRow:
     started_at: datetime | None = None
     submitted_at: datetime | None = None
     score: float | None = None
-    per_type: dict = field(default_factory=dict)
     passed: bool | None = None
+    #: the score per question type as stored (JSON text), read only by those who need it
+    detail: str | None = None
+
+    @property
+    def per_type(self) -> dict:
+        return json.loads(self.detail) if self.detail else {}
 
     @property
     def seconds_used(self) -> int | None:
@@ -111,21 +116,23 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
         or_(Staff.id.in_(assigned_staff_ids(exam)), Staff.id.in_(select(Attempt.staff_id).where(Attempt.exam_id == exam.id))))
     if within is not None:
         people = people.where(Staff.unit_id.in_(within))
+    # plain Core rows: tens of thousands of them, and the ORM adds nothing here
+    connection = db.session.connection()
     rows = {sid: ResultRow(sid, no, name, unit_id, paths[unit_id], units[group_of[unit_id]][0], tier_names[tier_id],
                            position)
-            for sid, no, name, unit_id, tier_id, position in db.session.execute(people)}
+            for sid, no, name, unit_id, tier_id, position in connection.execute(people)}
 
     attempts = select(Attempt.id, Attempt.staff_id, Attempt.number, Attempt.started_at, Attempt.submitted_at,
-                      Attempt.score, Attempt.score_detail, Attempt.passed).where(
+                      Attempt.score, cast(Attempt.score_detail, Text), Attempt.passed).where(
         Attempt.exam_id == exam.id).order_by(Attempt.staff_id, Attempt.number)
-    for aid, sid, number, started, submitted, score, detail, passed in db.session.execute(attempts):
+    for aid, sid, number, started, submitted, score, detail, passed in connection.execute(attempts):
         row = rows.get(sid)
         if row is None:  # outside the liaison's units
             continue
         row.attempt_id, row.number, row.started_at, row.submitted_at = aid, number, started, submitted
         row.status = "submitted" if submitted is not None else "in_progress"
         row.score = float(score) if score is not None else None
-        row.per_type, row.passed = detail or {}, passed
+        row.detail, row.passed = detail, passed
     listed = sorted(rows.values(), key=lambda r: (place[r.unit_id], r.staff_no))
     full = max((plan_total(plan) for plan in exam.plans), default=0)
     tiers = [tier_names[tid] for tid in sorted(tier_names, key=lambda tid: tier_order[tid])]
