@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from flask import g
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from examsite import clock, create_app
 from examsite.extensions import db as _db
-from examsite.models import DEFAULT_TIERS
 
 from .support.postgres import TemporaryPostgres, find_bin_dir
 
@@ -64,7 +63,22 @@ def database_url(request, tmp_path_factory):
     else:
         url = request.getfixturevalue("postgres_server").url
     _migrate(url)
+    SEEDS[url] = _seeded_rows(url)
     return url
+
+
+#: the rows the migrations insert (tiers, the rank map), put back before every test
+SEED_TABLES = ("tier", "rank_tier")
+SEEDS: dict[str, dict[str, list[dict]]] = {}
+
+
+def _seeded_rows(url: str) -> dict[str, list[dict]]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        seeds = {table: [dict(row._mapping) for row in conn.execute(text(f'SELECT * FROM "{table}" ORDER BY id'))]
+                 for table in SEED_TABLES}
+    engine.dispose()
+    return seeds
 
 
 @pytest.fixture
@@ -83,7 +97,7 @@ def app(database_url, tmp_path):
             g.pop(name)
 
     with app.app_context():
-        _empty_database()
+        _empty_database(database_url)
     yield app
     clock.freeze(None)
     with app.app_context():
@@ -91,8 +105,8 @@ def app(database_url, tmp_path):
         _db.engine.dispose()
 
 
-def _empty_database() -> None:
-    """Remove every row, then put back the default tiers the first migration inserts."""
+def _empty_database(url: str) -> None:
+    """Remove every row, then put back the rows the migrations insert."""
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -100,8 +114,16 @@ def _empty_database() -> None:
         else:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
-        for rank, name in enumerate(DEFAULT_TIERS, start=1):
-            conn.execute(text("INSERT INTO tier (name, rank) VALUES (:n, :r)"), {"n": name, "r": rank})
+        for table in SEED_TABLES:
+            rows = SEEDS[url][table]
+            if rows:
+                columns = list(rows[0])
+                conn.execute(text(f'INSERT INTO "{table}" ({", ".join(columns)}) '
+                                  f'VALUES ({", ".join(":" + c for c in columns)})'), rows)
+        if conn.dialect.name == "postgresql":  # the ids were given: move the sequences past them
+            for table in SEED_TABLES:
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"GREATEST((SELECT max(id) FROM \"{table}\"), 1))"))
 
 
 @pytest.fixture

@@ -2,13 +2,13 @@
 import io
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..clock import now
 from ..extensions import db
+from ..kept_uploads import keep
 from ..models import QUESTION_TYPES, Bank, BankUpload, Question
 from .parser import LETTERS, Draft, ParseResult, Problem, settle
 from .parser import Question as ParsedQuestion
@@ -43,20 +43,9 @@ def parse_upload(filename: str, data: bytes, limit_bytes: int | None) -> ParseRe
 
 
 #: an upload not confirmed within this time is dropped
-UPLOAD_KEPT = timedelta(days=1)
-
-
 def store_upload(filename: str, data: bytes, user) -> BankUpload:
-    """Keep an uploaded file until the admin confirms it (app servers keep no files of their own).
-
-    Uploads left unconfirmed for a day are removed on the way.
-    """
-    db.session.execute(delete(BankUpload).where(BankUpload.created_at < now() - UPLOAD_KEPT),
-                       execution_options={"synchronize_session": "fetch"})
-    upload = BankUpload(filename=filename, data=data, created_by_id=user.id if user else None)
-    db.session.add(upload)
-    db.session.flush()
-    return upload
+    """Keep an uploaded bank until the admin confirms its preview."""
+    return keep(BankUpload, filename, data, user)
 
 
 def import_bank(name: str, filename: str, result: ParseResult, *, description: str | None = None) -> Bank:

@@ -178,10 +178,12 @@ def takes(exam: Exam, staff: Staff) -> bool:
     """Whether the staff member is in the test: his tier has a plan, and he is in scope."""
     if plan_for(exam, staff) is None:
         return False
-    if exam.mode == "sample":
+    if exam.mode == "sample":  # drawn is drawn, even if marked 离岗 since
         drawn = select(DrawMember.staff_id).join(Draw).where(
             Draw.exam_id == exam.id, Draw.voided_at.is_(None), DrawMember.staff_id == staff.id)
         return db.session.scalar(drawn) is not None
+    if staff.left_at is not None:
+        return False
     if not exam.units:
         return True
     children = unit_children()

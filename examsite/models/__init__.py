@@ -4,11 +4,11 @@ from .audit import AuditLog
 from .banks import QUESTION_TYPES, Bank, BankUpload, Question
 from .exams import Answer, Attempt, Exam, ExamUnit, PaperPlan
 from .notices import Notice
-from .roster import DEFAULT_TIERS, Staff, Tier, Unit
+from .roster import DEFAULT_TIERS, RankTier, RosterUpload, Staff, Tier, Unit
 from .sampling import AccessCode, Draw, DrawMember
 
 __all__ = [
     "ROLES", "User", "AuditLog", "QUESTION_TYPES", "Bank", "BankUpload", "Question", "Answer", "Attempt",
-    "Exam", "ExamUnit", "PaperPlan", "Notice", "DEFAULT_TIERS", "Staff", "Tier", "Unit",
+    "Exam", "ExamUnit", "PaperPlan", "Notice", "DEFAULT_TIERS", "RankTier", "RosterUpload", "Staff", "Tier", "Unit",
     "AccessCode", "Draw", "DrawMember",
 ]

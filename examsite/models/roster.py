@@ -1,7 +1,7 @@
 """Units (a tree), cadre tiers and the roster of staff (花名册)."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -69,6 +69,12 @@ class Staff(db.Model):
     tier_id: Mapped[int] = mapped_column(ForeignKey("tier.id"), index=True)
     #: 职务, free text from the roster
     position: Mapped[str | None] = mapped_column(String(100))
+    #: 职级 as the roster gives it (正科级, 一级主任科员 …); the tier map turns it into a tier
+    rank: Mapped[str | None] = mapped_column(String(40))
+    #: 身份证号, masked except its last four characters: the full number is never stored
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    #: set when the admin marks the person as having left (离岗); he is kept, not deleted
+    left_at: Mapped[datetime | None]
     #: the login account of this person, once one exists
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
@@ -80,3 +86,30 @@ class Staff(db.Model):
 
     def __repr__(self) -> str:
         return f"<Staff {self.staff_no} {self.name}>"
+
+
+class RankTier(db.Model):
+    """The tier map: a 职级 or 职务 as rosters write it, and the 干部层级 it belongs to."""
+
+    __tablename__ = "rank_tier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the rank or post, spaces and full-width forms folded (see roster.normalise.squash)
+    rank: Mapped[str] = mapped_column(String(40), unique=True)
+    tier_id: Mapped[int] = mapped_column(ForeignKey("tier.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    tier: Mapped[Tier] = relationship()
+
+
+class RosterUpload(db.Model):
+    """A roster file between its preview and the admin's confirmation, so any app server can
+    take the confirmation. Deleted once imported."""
+
+    __tablename__ = "roster_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now, index=True)

@@ -9,7 +9,7 @@ from ..clock import to_local
 from ..formatting import percent, points
 from ..results.services import Results
 from ..results.statistics import Summary
-from .masking import mask_text
+from ..masking import mask_text
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Notices: the admin drafts, previews and publishes; anyone reads a published one."""
 from dataclasses import asdict
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.access import role_required

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from ..exams.services import plan_total
 from ..extensions import db
 from ..models import QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, Question, Staff, Tier, Unit
-from ..roster.services import subtree_ids, unit_children
+from ..roster.services import subtree_ids, unit_children, unit_paths
 from .statistics import Summary, Tally, distribution, group_size, item_analysis, summarise
 
 STATUS = {"absent": "未参加", "in_progress": "答题中", "submitted": "已交卷"}
@@ -106,7 +106,7 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
     within = subtree_ids(scope_unit_id, children) if scope_unit_id is not None else None
     listing = db.session.execute(select(Unit.id, Unit.name, Unit.parent_id).order_by(Unit.sort_order, Unit.name)).all()
     units = {uid: (name, parent) for uid, name, parent in listing}
-    paths = _paths(units)
+    paths = unit_paths(units)
     place = _tree_order(listing)
     group_of = _groups(units, children, scope_unit_id)
     tier_names = dict(db.session.execute(select(Tier.id, Tier.name)).all())
@@ -141,30 +141,16 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
 
 def assigned_staff_ids(exam: Exam):
     """A subquery of the staff a test is for: those drawn for a 抽测; for a 全员 test everyone of
-    a planned tier in its units (all units when it names none)."""
+    a planned tier in its units (all units when it names none) not marked as left (离岗)."""
     if exam.mode == "sample":
         return (select(DrawMember.staff_id).join(Draw, Draw.id == DrawMember.draw_id)
                 .where(Draw.exam_id == exam.id, Draw.voided_at.is_(None)))
-    query = select(Staff.id).where(Staff.tier_id.in_([plan.tier_id for plan in exam.plans]))
+    query = select(Staff.id).where(Staff.tier_id.in_([plan.tier_id for plan in exam.plans]), Staff.left_at.is_(None))
     if exam.units:
         children = unit_children()
         scope = set().union(*(subtree_ids(link.unit_id, children) for link in exam.units))
         query = query.where(Staff.unit_id.in_(scope))
     return query
-
-
-def _paths(units: dict[int, tuple[str, int | None]]) -> dict[int, str]:
-    paths: dict[int, str] = {}
-
-    def path(uid: int) -> str:
-        if uid not in paths:
-            name, parent = units[uid]
-            paths[uid] = name if parent is None else path(parent) + "/" + name
-        return paths[uid]
-
-    for uid in units:
-        path(uid)
-    return paths
 
 
 def _tree_order(listing) -> dict[int, int]:

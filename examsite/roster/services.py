@@ -2,15 +2,23 @@
 
 Nothing here commits; the caller commits once, so an import lands whole or not at all.
 """
+import io
 from dataclasses import dataclass, field
+
+import xlsxwriter
 
 from sqlalchemy import func, select
 
 from ..audit.services import record
+from ..clock import now
 from ..extensions import db
-from ..models import Staff, Tier, Unit
-from .reader import RosterFileError, read_table
-from .records import RosterRecord, parse_records
+from ..models import RankTier, Staff, Tier, Unit
+from .normalise import spaced_path, squash
+from .reader import RosterFileError, read_sheets
+from .records import Problem, RosterRecord, parse_sheets
+
+
+EXPORT_HEADER = ["工号", "姓名", "单位", "干部层级", "职级", "职务", "身份证号"]
 
 
 class RosterError(ValueError):
@@ -44,6 +52,25 @@ def subtree_ids(unit_id: int, children: dict[int | None, list[int]] | None = Non
         found.add(current)
         stack.extend(children.get(current, ()))
     return found
+
+
+def unit_paths(units: dict[int, tuple[str, int | None]] | None = None) -> dict[int, str]:
+    """Every unit's full path (城南区/城关镇/党政办) by id; ``units`` maps id → (name, parent id)
+    when the caller has read them already."""
+    if units is None:
+        units = {uid: (name, parent) for uid, name, parent in db.session.execute(select(Unit.id, Unit.name, Unit.parent_id))}
+    paths: dict[int, str] = {}
+    for uid in units:
+        chain, current = [], uid
+        while current is not None and current not in paths:
+            chain.append(current)
+            current = units[current][1]
+        prefix = paths[current] + "/" if current is not None else ""
+        for link in reversed(chain):
+            prefix += units[link][0]
+            paths[link] = prefix
+            prefix += "/"
+    return paths
 
 
 def tree_rows(units: list[Unit] | None = None) -> list[tuple[Unit, int]]:
@@ -107,32 +134,41 @@ def staff_per_tier() -> dict[int, int]:
 class UnitResolver:
     """Finds the unit a roster cell names, planning new units for unknown tails of a path.
 
-    A single name must match exactly one existing unit. A path starts at a unit that
-    exists (a top-level one, or one whose name is unique) and may end in new units,
-    which are only planned here and created by ``create_planned()`` once the whole file
-    has passed its checks.
+    Names are compared with spaces and full-width forms folded, so 城关镇 党政办 and
+    城关镇党政办 are one unit. A cell that is the name of exactly one unit is that unit;
+    otherwise it is read as a path, which starts at a unit that exists (a top-level one, or
+    one whose name is unique) and may end in new units. These are only planned here and
+    created by ``create_planned()`` once the admin has confirmed them.
     """
 
     def __init__(self, units: list[Unit]):
         self.by_name: dict[str, list[Unit]] = {}
         self.children: dict[tuple[int | None, str], Unit] = {}
         for unit in units:
-            self.by_name.setdefault(unit.name, []).append(unit)
-            self.children[(unit.parent_id, unit.name)] = unit
+            self.by_name.setdefault(squash(unit.name), []).append(unit)
+            self.children[(unit.parent_id, squash(unit.name))] = unit
         #: full path of a planned unit → its parent (an existing unit or a planned path)
         self.planned: dict[tuple[str, ...], Unit | tuple[str, ...]] = {}
 
-    def resolve(self, path: tuple[str, ...]) -> Unit | tuple[str, ...]:
+    def resolve(self, path: tuple[str, ...], text: str = "") -> Unit | tuple[str, ...]:
         """An existing unit, or the full path of a planned one."""
-        unit: Unit | tuple[str, ...] = self._start(path[0], whole_path=len(path) == 1)
-        for name in path[1:]:
-            existing = self.children.get((unit.id, name)) if isinstance(unit, Unit) else None
-            if existing is not None:
-                unit = existing
-                continue
-            key = (*self._path_of(unit), name)
+        whole = self.by_name.get(squash(text), []) if text else []
+        if len(whole) == 1:
+            return whole[0]
+        unit: Unit | tuple[str, ...]
+        unit, rest = self._start(path)
+        while rest:
+            if isinstance(unit, Unit):
+                size = next((n for n in range(len(rest), 0, -1)
+                             if (unit.id, squash("".join(rest[:n]))) in self.children), 0)
+                if size:
+                    unit, rest = self.children[(unit.id, squash("".join(rest[:size])))], rest[size:]
+                    continue
+            # a new unit; words parted by spaces alone are one new name, not new levels
+            take = len(rest) if spaced_path(text) else 1
+            key = (*self._path_of(unit), squash("".join(rest[:take])))
             self.planned.setdefault(key, unit)
-            unit = key
+            unit, rest = key, rest[take:]
         return unit
 
     def create_planned(self) -> dict[tuple[str, ...], Unit]:
@@ -143,27 +179,66 @@ class UnitResolver:
             parent_unit = created[parent] if isinstance(parent, tuple) else parent
             created[key] = Unit(name=key[-1], parent=parent_unit)
             db.session.add(created[key])
+        db.session.flush()
         return created
 
     @staticmethod
     def _path_of(unit: Unit | tuple[str, ...]) -> tuple[str, ...]:
         return unit if isinstance(unit, tuple) else tuple(unit.path.split("/"))
 
-    def _start(self, name: str, whole_path: bool) -> Unit:
-        top = self.children.get((None, name))
-        if top is not None:
-            return top
-        matches = self.by_name.get(name, [])
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            paths = "、".join(unit.path for unit in matches)
-            raise RosterError(f"有多个名为“{name}”的单位（{paths}），请写出完整路径")
-        hint = "请先在“单位”页面添加" if whole_path else "路径的第一级必须是已有的单位"
-        raise RosterError(f"单位“{name}”不存在，{hint}，或写出完整路径（如 区名/镇名/科室名）")
+    def _start(self, path: tuple[str, ...]) -> tuple[Unit, tuple[str, ...]]:
+        """The existing unit the path starts at (its first words joined, longest first), and
+        the rest of the path."""
+        for size in range(len(path), 0, -1):
+            key = squash("".join(path[:size]))
+            top = self.children.get((None, key))
+            if top is not None:
+                return top, path[size:]
+            matches = self.by_name.get(key, [])
+            if len(matches) == 1:
+                return matches[0], path[size:]
+            if matches:
+                paths = "、".join(unit.path for unit in matches)
+                raise RosterError(f"有多个名为“{path[0]}”的单位（{paths}），请写出完整路径")
+        hint = "请先在“单位”页面添加" if len(path) == 1 else "路径的第一级必须是已有的单位"
+        raise RosterError(f"单位“{path[0]}”不存在，{hint}，或写出完整路径（如 区名/镇名/科室名）")
 
 
 # ---- roster import -------------------------------------------------------------------
+
+@dataclass
+class Change:
+    record: RosterRecord
+    staff: Staff
+    unit: Unit | tuple[str, ...]
+    #: what changes, in words (姓名：张三 → 张叁)
+    changes: list[str]
+
+
+@dataclass
+class RosterPlan:
+    """What importing a file would do; nothing is written until ``apply_import()``."""
+
+    filename: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    new_units: list[str] = field(default_factory=list)
+    added: list[tuple[RosterRecord, Unit | tuple[str, ...]]] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    #: staff of the units the file lists who are not in it (and not marked as left already)
+    leaving: list[Staff] = field(default_factory=list)
+    resolver: UnitResolver | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @staticmethod
+    def unit_label(unit: Unit | tuple[str, ...]) -> str:
+        return "/".join(unit) + "（新建）" if isinstance(unit, tuple) else unit.path
+
 
 @dataclass
 class ImportResult:
@@ -172,59 +247,118 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     new_units: list[str] = field(default_factory=list)
+    marked_leaving: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def import_roster(filename: str, data: bytes) -> ImportResult:
-    """Import a roster file: add new staff, update known ones by 工号, never duplicate.
-
-    Returns every problem at once and writes nothing when there is any.
-    """
+def plan_import(filename: str, data: bytes) -> RosterPlan:
+    """Read and check a roster file, and work out what importing it would change."""
+    plan = RosterPlan(filename)
     try:
-        table = read_table(filename, data)
+        sheets = read_sheets(filename, data)
     except RosterFileError as error:
-        return ImportResult(errors=[str(error)])
+        plan.errors = [str(error)]
+        return plan
     tier_by_name = {tier.name: tier for tier in tiers()}
-    records, errors = parse_records(table, list(tier_by_name))
+    parsed = parse_sheets(sheets, list(tier_by_name), rank_map())
+    plan.warnings, plan.notes = parsed.warnings, parsed.notes
+    problems = list(parsed.problems)
     resolver = UnitResolver(all_units())
-    placed: list[tuple[RosterRecord, Unit]] = []
-    for rec in records:
+    placed: list[tuple[RosterRecord, Unit | tuple[str, ...]]] = []
+    for rec in parsed.records:
         try:
-            placed.append((rec, resolver.resolve(rec.unit_path)))
+            placed.append((rec, resolver.resolve(rec.unit_path, rec.unit_text)))
         except RosterError as error:
-            errors.append(f"第 {rec.row} 行：{error}。")
-    if errors:
-        errors.sort(key=_row_number)
-        return ImportResult(errors=errors)
-
-    result = ImportResult(new_units=sorted("/".join(key) for key in resolver.planned))
-    created = resolver.create_planned()
+            problems.append(Problem(_sheet_index(sheets, rec.sheet), rec.row, f"{rec.place}：{error}。"))
+    if problems:
+        plan.errors = [p.message for p in sorted(problems, key=lambda p: (p.sheet, p.row))]
+        return plan
+    plan.resolver = resolver
+    plan.new_units = sorted("/".join(key) for key in resolver.planned)
     known = _staff_by_number([rec.staff_no for rec, _ in placed])
     for rec, unit in placed:
-        unit = created[unit] if isinstance(unit, tuple) else unit
-        tier = tier_by_name[rec.tier]
         staff = known.get(rec.staff_no)
         if staff is None:
-            db.session.add(Staff(staff_no=rec.staff_no, name=rec.name, unit=unit, tier=tier,
-                                 position=rec.position))
-            result.added += 1
-        elif (staff.name, staff.unit, staff.tier, staff.position) != (rec.name, unit, tier, rec.position):
-            staff.name, staff.unit, staff.tier, staff.position = rec.name, unit, tier, rec.position
-            result.updated += 1
+            plan.added.append((rec, unit))
+            continue
+        changes = _changes(staff, rec, unit, tier_by_name[rec.tier])
+        if changes:
+            plan.changed.append(Change(rec, staff, unit, changes))
         else:
-            result.unchanged += 1
+            plan.unchanged += 1
+    listed = {unit.id for _, unit in placed if isinstance(unit, Unit)}
+    children = unit_children()
+    scope = set().union(*(subtree_ids(uid, children) for uid in listed)) if listed else set()
+    in_file = {rec.staff_no for rec, _ in placed}
+    plan.leaving = [s for s in db.session.scalars(select(Staff).where(Staff.unit_id.in_(scope), Staff.left_at.is_(None))
+                                                  .order_by(Staff.staff_no)) if s.staff_no not in in_file] if scope else []
+    return plan
+
+
+def _sheet_index(sheets, name: str) -> int:
+    return next((n for n, sheet in enumerate(sheets) if sheet.name == name), 0)
+
+
+def _changes(staff: Staff, rec: RosterRecord, unit, tier: Tier) -> list[str]:
+    changes = []
+    for label, before, after in (("姓名", staff.name, rec.name), ("单位", staff.unit.path, RosterPlan.unit_label(unit)),
+                                 ("干部层级", staff.tier.name, tier.name), ("职级", staff.rank, rec.rank),
+                                 ("职务", staff.position, rec.position)):
+        if before != after:
+            changes.append(f"{label}：{before or '（空）'} → {after or '（空）'}")
+    if rec.id_number is not None and rec.id_number != staff.id_number:
+        changes.append("身份证号：" + ("补录" if staff.id_number is None else "变更"))
+    if staff.left_at is not None:
+        changes.append("重新在岗（原标为离岗）")
+    return changes
+
+
+def apply_import(plan: RosterPlan, confirm_units: bool = False, mark_leaving: bool = False) -> ImportResult:
+    """Carry out a checked plan. New units are created only when the admin confirmed them."""
+    if not plan.ok:
+        return ImportResult(errors=plan.errors)
+    if plan.new_units and not confirm_units:
+        return ImportResult(errors=[f"文件中有 {len(plan.new_units)} 个新单位（{'、'.join(plan.new_units)}），"
+                                    f"请勾选确认新建后再导入。"])
+    tier_by_name = {tier.name: tier for tier in tiers()}
+    created = plan.resolver.create_planned()
+
+    def unit_of(unit):
+        return created[unit] if isinstance(unit, tuple) else unit
+
+    for rec, unit in plan.added:
+        db.session.add(Staff(staff_no=rec.staff_no, name=rec.name, unit=unit_of(unit), tier=tier_by_name[rec.tier],
+                             position=rec.position, rank=rec.rank, id_number=rec.id_number))
+    for change in plan.changed:
+        staff, rec = change.staff, change.record
+        staff.name, staff.unit, staff.tier = rec.name, unit_of(change.unit), tier_by_name[rec.tier]
+        staff.position, staff.rank, staff.left_at = rec.position, rec.rank, None
+        if rec.id_number is not None:
+            staff.id_number = rec.id_number
+    moment = now()
+    if mark_leaving:
+        for staff in plan.leaving:
+            staff.left_at = moment
     db.session.flush()
+    result = ImportResult(added=len(plan.added), updated=len(plan.changed), unchanged=plan.unchanged,
+                          new_units=plan.new_units, marked_leaving=len(plan.leaving) if mark_leaving else 0)
     record(
         "roster.import",
-        f"导入花名册 {filename}：新增 {result.added} 人，更新 {result.updated} 人，"
-        f"未变 {result.unchanged} 人，新建单位 {len(result.new_units)} 个",
-        detail={"filename": filename, "added": result.added, "updated": result.updated,
-                "unchanged": result.unchanged, "new_units": result.new_units},
+        f"导入花名册 {plan.filename}：新增 {result.added} 人，更新 {result.updated} 人，未变 {result.unchanged} 人，"
+        f"新建单位 {len(result.new_units)} 个，标为离岗 {result.marked_leaving} 人",
+        detail={"filename": plan.filename, "added": result.added, "updated": result.updated,
+                "unchanged": result.unchanged, "new_units": result.new_units,
+                "marked_leaving": result.marked_leaving},
     )
     return result
+
+
+def import_roster(filename: str, data: bytes, confirm_units: bool = True, mark_leaving: bool = False) -> ImportResult:
+    """Check and import a roster file in one step: every problem at once, nothing written on any."""
+    return apply_import(plan_import(filename, data), confirm_units, mark_leaving)
 
 
 def _staff_by_number(numbers: list[str], chunk: int = 1000) -> dict[str, Staff]:
@@ -237,9 +371,63 @@ def _staff_by_number(numbers: list[str], chunk: int = 1000) -> dict[str, Staff]:
     return found
 
 
-def _row_number(message: str) -> int:
-    digits = message.removeprefix("第 ").split(" ", 1)[0]
-    return int(digits) if digits.isdigit() else 0
+def roster_workbook(within: set[int] | None = None) -> bytes:
+    """The roster (staff not marked as left) as .xlsx in the layout the import reads."""
+    paths = unit_paths()
+    query = (select(Staff.staff_no, Staff.name, Staff.unit_id, Tier.name, Staff.rank, Staff.position, Staff.id_number)
+             .join(Staff.tier).where(Staff.left_at.is_(None)).order_by(Staff.staff_no))
+    if within is not None:
+        query = query.where(Staff.unit_id.in_(within))
+    stream = io.BytesIO()
+    book = xlsxwriter.Workbook(stream, {"constant_memory": True})
+    sheet = book.add_worksheet("花名册")
+    header = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
+    for column, width in enumerate((12, 10, 36, 10, 14, 16, 20)):
+        sheet.set_column(column, column, width)
+    sheet.write_row(0, 0, EXPORT_HEADER, header)
+    sheet.freeze_panes(1, 0)
+    count = 0
+    for count, (staff_no, name, unit_id, tier, rank, position, id_number) in enumerate(
+            db.session.execute(query), start=1):
+        # every cell as text: a 工号 such as 000123 keeps its zeros when opened in Excel
+        for column, value in enumerate((staff_no, name, paths[unit_id], tier, rank, position, id_number)):
+            if value:
+                sheet.write_string(count, column, value)
+    sheet.autofilter(0, 0, max(count, 1), len(EXPORT_HEADER) - 1)
+    book.close()
+    return stream.getvalue()
+
+
+# ---- the tier map ----------------------------------------------------------------------
+
+def rank_map() -> dict[str, str]:
+    """Folded 职级 or 职务 → tier name."""
+    return {rank: name for rank, name in db.session.execute(select(RankTier.rank, Tier.name).join(RankTier.tier))}
+
+
+def rank_entries() -> list[RankTier]:
+    return list(db.session.scalars(select(RankTier).join(RankTier.tier).order_by(Tier.rank, RankTier.rank)))
+
+
+def add_rank(text: str, tier: Tier) -> RankTier:
+    rank = squash(text)
+    if not rank:
+        raise RosterError("请填写职级或职务。")
+    if len(rank) > 40:
+        raise RosterError("职级或职务不能超过 40 个字。")
+    existing = db.session.scalar(select(RankTier).where(RankTier.rank == rank))
+    if existing is not None:
+        raise RosterError(f"“{rank}”已对应到“{existing.tier.name}”；如要改，先删除原来的对应。")
+    entry = RankTier(rank=rank, tier=tier)
+    db.session.add(entry)
+    db.session.flush()
+    record("rank.add", f"层级对照：{rank} → {tier.name}", target=entry)
+    return entry
+
+
+def remove_rank(entry: RankTier) -> None:
+    record("rank.remove", f"删除层级对照：{entry.rank} → {entry.tier.name}", target=entry)
+    db.session.delete(entry)
 
 
 # ---- roster listing ------------------------------------------------------------------

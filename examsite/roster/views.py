@@ -1,12 +1,16 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..accounts.access import role_required
+from ..clock import now, to_local
 from ..extensions import db
-from ..models import Unit
+from ..forms import ActionForm
+from ..kept_uploads import keep
+from ..models import RankTier, RosterUpload, Tier, Unit
 from . import services
-from .forms import RosterUploadForm, TierForm, UnitForm
-from .records import REQUIRED_COLUMNS
+from .forms import RankForm, RosterConfirmForm, RosterUploadForm, TierForm, UnitForm
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 
@@ -37,22 +41,79 @@ def upload():
     form = RosterUploadForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        upload = form.file.data
-        result = services.import_roster(upload.filename or "", upload.read())
-        if result.ok:
+        file = form.file.data
+        filename, data = file.filename or "", file.read()
+        plan = services.plan_import(filename, data)
+        if plan.ok:
+            pending = keep(RosterUpload, filename, data, current_user)
             db.session.commit()
-            flash(
-                f"导入完成：新增 {result.added} 人，更新 {result.updated} 人，未变 {result.unchanged} 人"
-                + (f"，新建单位 {len(result.new_units)} 个：{'、'.join(result.new_units)}" if result.new_units else "")
-                + "。",
-                "success",
-            )
+            return redirect(url_for("roster.preview", upload_id=pending.id))
+        db.session.rollback()
+        errors = plan.errors
+    return render_template("roster/upload.html", form=form, errors=errors, tiers=services.tiers())
+
+
+@bp.route("/import/<int:upload_id>", methods=["GET", "POST"])
+@role_required("admin")
+def preview(upload_id: int):
+    """What the import would do, and the admin's confirmation of new units and leavers."""
+    pending = db.get_or_404(RosterUpload, upload_id)
+    plan = services.plan_import(pending.filename, pending.data)  # again: the roster may have changed since
+    form = RosterConfirmForm()
+    if form.validate_on_submit() and plan.ok:
+        result = services.apply_import(plan, confirm_units=form.create_units.data,
+                                       mark_leaving=form.mark_leaving.data)
+        if result.ok:
+            db.session.delete(pending)
+            db.session.commit()
+            flash(f"导入完成：新增 {result.added} 人，更新 {result.updated} 人，未变 {result.unchanged} 人"
+                  + (f"，新建单位 {len(result.new_units)} 个" if result.new_units else "")
+                  + (f"，{result.marked_leaving} 人标为离岗" if result.marked_leaving else "") + "。", "success")
             return redirect(url_for("roster.index"))
         db.session.rollback()
-        errors = result.errors
-    return render_template("roster/upload.html", form=form, errors=errors,
-                           columns=list(REQUIRED_COLUMNS) + ["职务（可选）"],
-                           tiers=services.tiers())
+        flash(" ".join(result.errors), "danger")
+    return render_template("roster/preview.html", plan=plan, form=form, upload=pending)
+
+
+@bp.get("/export.xlsx")
+@role_required("admin", "liaison")
+def export():
+    within = services.subtree_ids(current_user.unit_id) if current_user.role == "liaison" else None
+    moment = to_local(now())
+    return send_file(io.BytesIO(services.roster_workbook(within)), as_attachment=True,
+                     download_name=f"花名册-{moment:%Y%m%d-%H%M}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/ranks", methods=["GET", "POST"])
+@role_required("admin")
+def ranks():
+    """The tier map: which 干部层级 a 职级 or 职务 in a roster belongs to."""
+    form = RankForm()
+    form.tier_id.choices = [(tier.id, tier.name) for tier in services.tiers()]
+    if form.validate_on_submit():
+        try:
+            entry = services.add_rank(form.rank.data, db.session.get(Tier, form.tier_id.data))
+        except services.RosterError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已添加：{entry.rank} → {entry.tier.name}。", "success")
+            return redirect(url_for("roster.ranks"))
+    return render_template("roster/ranks.html", form=form, entries=services.rank_entries(),
+                           tiers=services.tiers(), action_form=ActionForm())
+
+
+@bp.post("/ranks/<int:entry_id>/delete")
+@role_required("admin")
+def delete_rank(entry_id: int):
+    entry = db.get_or_404(RankTier, entry_id)
+    if ActionForm().validate_on_submit():
+        services.remove_rank(entry)
+        db.session.commit()
+        flash(f"已删除“{entry.rank}”的对应。", "success")
+    return redirect(url_for("roster.ranks"))
 
 
 @bp.route("/units", methods=["GET", "POST"])

@@ -68,7 +68,8 @@ def population(request: DrawRequest, at=None) -> list[Person]:
             stratum_of_unit.setdefault(member, path)
     paths = {unit.id: path for path, unit in units.items()}
     table = Staff.__table__
-    query = select(table.c.staff_no, table.c.unit_id, table.c.position, table.c.id).order_by(table.c.staff_no)
+    query = (select(table.c.staff_no, table.c.unit_id, table.c.position, table.c.id)
+             .where(table.c.left_at.is_(None)).order_by(table.c.staff_no))  # 离岗 staff are not drawn
     if request.tiers:
         query = query.where(table.c.tier_id.in_([known_tiers[t] for t in request.tiers]))
     excluded = _recently_drawn(request.exclude_days, at) if request.exclude_days else set()

@@ -1,4 +1,4 @@
-from examsite.notices.masking import mask_id_number, mask_phone, mask_text
+from examsite.masking import mask_id_number, mask_phone, mask_text
 
 
 def test_id_numbers_keep_their_last_four():

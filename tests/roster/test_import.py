@@ -116,12 +116,19 @@ def upload(auth, filename, data):
                      content_type="multipart/form-data", follow_redirects=True)
 
 
-def test_admin_uploads_a_roster_and_sees_it_listed(db, auth, client, district):
+def test_admin_previews_confirms_and_sees_the_roster(db, auth, client, district):
     factories.user("admin", "admin")
     auth.login("admin", PASSWORD)
-    html = upload(auth, "名单.xlsx", xlsx([["0001", "张三", "党政办", "乡科级", "主任"]])).get_data(as_text=True)
+    response = auth.post("/roster/import", {"file": (io.BytesIO(xlsx([["0001", "张三", "党政办", "乡科级", "主任"]])),
+                                                     "名单.xlsx")}, content_type="multipart/form-data")
+    preview_url = response.headers["Location"]
+    html = client.get(preview_url).get_data(as_text=True)
+    assert "导入预览：名单.xlsx" in html and "城南区/城关镇/党政办" in html
+    assert counts(db)[0] == 0  # nothing yet
+    html = auth.post(preview_url, {}, follow_redirects=True).get_data(as_text=True)
     assert "导入完成：新增 1 人" in html
     assert "张三" in html and "城南区/城关镇/党政办" in html
+    assert client.get(preview_url).status_code == 404  # the kept upload is gone
 
 
 @pytest.mark.parametrize("filename, data, message", [

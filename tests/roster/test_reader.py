@@ -1,35 +1,47 @@
 """Reading roster files, without a database."""
 import pytest
 
-from examsite.roster.reader import RosterFileError, read_table
-from examsite.roster.records import parse_records
+from examsite.roster.reader import RosterFileError, read_sheets
+from examsite.roster.records import parse_sheets
 
 from .files import HEADER, csv_bytes, xlsx
 
 TIERS = ["县处级", "乡科级", "一般干部"]
 
 
+def read_table(filename, data):
+    """The first sheet, as the tests of a single-sheet file read it."""
+    return read_sheets(filename, data)[0]
+
+
+def parse_records(sheet, tiers, ranks=None):
+    parsed = parse_sheets([sheet], tiers, ranks or {})
+    return parsed.records, parsed.errors
+
+
 def test_xlsx_rows_keep_their_row_numbers():
     table = read_table("名单.xlsx", xlsx([["0012", "张三", "城关镇", "乡科级", "科长"],
                                           [], ["0013", "李四", "城关镇", "一般干部", None]]))
-    assert table.header == HEADER
-    assert [number for number, _ in table.rows] == [2, 4]
-    assert table.rows[0][1] == ["0012", "张三", "城关镇", "乡科级", "科长"]
-    assert table.rows[1][1][4] == ""
+    assert table.rows[0][1] == HEADER
+    assert [number for number, _, _ in table.rows] == [1, 2, 4]
+    assert table.rows[1][1] == ["0012", "张三", "城关镇", "乡科级", "科长"]
+    assert table.rows[2][1][4] == ""
+    assert table.blank_rows == 1
 
 
 def test_numeric_staff_number_has_no_trailing_zero():
     table = read_table("a.xlsx", xlsx([[1001, "张三", "城关镇", "乡科级", "科长"]]))
-    assert table.rows[0][1][0] == "1001"
+    assert table.rows[1][1][0] == "1001"
+    assert table.rows[1][2] == {0}  # the cell was a number
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_in_utf8_or_gbk_is_read_without_mojibake(encoding):
     data = csv_bytes([["A01", "欧阳娜", "城南区/城关镇/党政办", "一般干部", "科员"]], encoding=encoding)
     table = read_table("名单.csv", data)
-    assert table.header == HEADER
-    assert table.rows[0][1][1] == "欧阳娜"
-    assert table.rows[0][1][2] == "城南区/城关镇/党政办"
+    assert table.rows[0][1] == HEADER
+    assert table.rows[1][1][1] == "欧阳娜"
+    assert table.rows[1][1][2] == "城南区/城关镇/党政办"
 
 
 def test_headers_in_any_order_and_with_spaces():
@@ -71,7 +83,7 @@ def test_missing_columns_are_named():
     records, errors = parse_records(table, TIERS)
     assert records == []
     assert len(errors) == 1
-    assert "第 1 行（表头）缺少必需的列：单位、干部层级" in errors[0]
+    assert "第 1 行（表头）缺少必需的列：单位、干部层级（或可按对照表换算的“职级”“职务”）" in errors[0]
 
 
 def test_every_bad_row_is_named_with_its_number():
@@ -89,7 +101,7 @@ def test_every_bad_row_is_named_with_its_number():
         "第 4 行：姓名为空。",
         "第 5 行：干部层级“处级”不在已设置的层级中（县处级、乡科级、一般干部）。",
         "第 6 行：工号 1 与第 2 行重复。",
-        "第 7 行：单位为空；干部层级为空。",
+        "第 7 行：单位为空；干部层级为空，职级、职务也都没有填。",
     ]
     assert [r.staff_no for r in records] == ["1"]
 

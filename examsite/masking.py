@@ -1,4 +1,4 @@
-"""Masking of ID and phone numbers in anything a notice publishes. Pure.
+"""Masking of ID and phone numbers: in the roster as stored and in anything a notice publishes. Pure.
 
 A published notice is read by anyone; a citizen ID (身份证号) keeps only its last four
 characters, a mobile number its first three and last four.
