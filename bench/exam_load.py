@@ -25,7 +25,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.databases import each_database  # noqa: E402
 
 PASSWORD = "bench-password-1"
 
@@ -326,22 +327,8 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=900.0)
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
-    for name in args.databases.split(","):
-        if name == "sqlite":
-            with tempfile.TemporaryDirectory() as folder:
-                run("SQLite", f"sqlite:///{folder}/bench.sqlite3", args)
-        elif name == "postgresql":
-            from tests.support.postgres import TemporaryPostgres, find_bin_dir
-
-            bin_dir = find_bin_dir()
-            if bin_dir is None:
-                print("\n== PostgreSQL: not found (install Debian's postgresql), skipped")
-                continue
-            server = TemporaryPostgres(bin_dir).start()
-            try:
-                run("PostgreSQL", server.url, args)
-            finally:
-                server.stop()
+    for label, url in each_database(args.databases):
+        run(label, url, args)
 
 
 if __name__ == "__main__":

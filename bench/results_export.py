@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import each_database  # noqa: E402
+
 TYPES = [("single", 100, 2), ("multiple", 100, 4), ("judge", 50, 1), ("fill", 50, 2)]
 
 
@@ -212,22 +214,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.child_export:
         return child_export(*args.child_export)
-    for name in args.databases.split(","):
+    for label, url in each_database(args.databases):
         with tempfile.TemporaryDirectory() as folder:
-            if name == "sqlite":
-                run("SQLite", f"sqlite:///{folder}/bench.sqlite3", args, folder)
-            elif name == "postgresql":
-                from tests.support.postgres import TemporaryPostgres, find_bin_dir
-
-                bin_dir = find_bin_dir()
-                if bin_dir is None:
-                    print("\n== PostgreSQL: not found (install Debian's postgresql), skipped")
-                    continue
-                server = TemporaryPostgres(bin_dir).start()
-                try:
-                    run("PostgreSQL", server.url, args, folder)
-                finally:
-                    server.stop()
+            run(label, url, args, folder)
 
 
 if __name__ == "__main__":

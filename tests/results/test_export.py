@@ -5,20 +5,10 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from examsite import clock
 
-from .. import factories
 from ..factories import PASSWORD
 
-START = datetime(2026, 6, 10, 1, 0)
 
-
-@pytest.fixture
-def sat(db):
-    clock.freeze(START)
-    exam, people = factories.small_test()
-    factories.user("admin")
-    return exam, people
 
 
 def test_the_workbook_holds_every_sheet_typed_and_filtered(sat, client, auth):

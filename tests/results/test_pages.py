@@ -1,25 +1,16 @@
 """Results pages and the Excel export through the test client, for the admin and a liaison."""
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import openpyxl
-import pytest
 
 from examsite import clock
 
 from .. import factories
 from ..factories import PASSWORD
 
-START = datetime(2026, 6, 10, 1, 0)
+from .conftest import START
 
-
-@pytest.fixture
-def sat(db):
-    clock.freeze(START)
-    exam, people = factories.small_test()
-    factories.user("admin")
-    factories.user("liaison", role="liaison", unit_path="城南区/东岗镇")
-    return exam, people
 
 
 def test_the_admin_sees_every_unit(sat, client, auth):

@@ -16,11 +16,6 @@ START = datetime(2026, 6, 10, 1, 0)
 ALL = factories.ALL_TYPES
 
 
-@pytest.fixture
-def sat(db):
-    clock.freeze(START)
-    return factories.small_test()
-
 
 def test_rows_cover_everyone_assigned(sat):
     exam, _ = sat
