@@ -154,6 +154,72 @@ def demo_exam() -> Exam | None:
     return exam
 
 
+FINISHED_EXAM = "演示：上月纪法知识测试（已结束）"
+
+
+def demo_finished_exam(share: float = 0.9) -> Exam | None:
+    """Last month's test, taken by most of the staff and closed, with a published notice: so the
+    results pages, the Excel export and the notices have something to show from the start.
+
+    The clock is set back while the demo staff sit it, so every answer goes through the same
+    start, save and submit as a real one.
+    """
+    from datetime import timedelta
+
+    from . import clock
+    from .exams import services as exams
+    from .notices.services import publish
+    from .notices.snapshot import default_draft
+    from .results.services import results
+
+    if db.session.scalar(select(Exam.id).where(Exam.title == FINISHED_EXAM)):
+        return None
+    today = clock.now().replace(hour=1, minute=0, second=0, microsecond=0)  # 09:00 in Beijing
+    opens = today - timedelta(days=35)
+    rng = random.Random(2026)
+    try:
+        clock.freeze(opens)
+        exam = exams.save_exam(None, exams.ExamFields(
+            FINISHED_EXAM, "上月组织的全区纪法知识测试，已经结束，用来演示成绩统计、导出和通报。", "all",
+            opens, opens + timedelta(days=7), True), [])
+        tiers = {t.name: t for t in db.session.scalars(select(Tier))}
+        for tier_name, rows in DEMO_PLANS.items():
+            sections = [Section(qtype, count, points) for qtype, count, points in rows]
+            exams.save_plan(exam, tiers[tier_name], sections, 30,
+                            round(sum(s.count * s.points for s in sections) * 0.6), "all_or_nothing")
+        staff = list(db.session.scalars(select(Staff).order_by(Staff.staff_no)))
+        for number, person in enumerate(staff):
+            if rng.random() > share:
+                continue  # absent
+            clock.freeze(opens + timedelta(minutes=number * 20))
+            attempt = exams.start_attempt(exam, person)
+            ability = rng.uniform(0.35, 0.98)
+            for seq, item in enumerate(attempt.paper, start=1):
+                exams.save_answer(attempt, item["id"], _demo_response(item, rng.random() < ability, rng), seq)
+            clock.freeze(opens + timedelta(minutes=number * 20 + rng.randint(8, 28)))
+            exams.submit(attempt)
+        clock.freeze(today)
+        publish(results(exam), default_draft(results(exam)))
+    finally:
+        clock.freeze(None)
+    return exam
+
+
+def _demo_response(item: dict, right: bool, rng: random.Random):
+    """A right answer, or a plausible wrong one, as the test page would send it."""
+    from .banks.parser import LETTERS
+
+    key = item["answer"]
+    if item["type"] == "judge":
+        return key if right else not key
+    if item["type"] == "fill":
+        return [blank if isinstance(blank, str) else blank[0] for blank in key] if right else ["不清楚"] * len(key)
+    if right:
+        return key
+    wrong = [letter for letter in LETTERS[:len(item["options"])] if letter not in key] or ["A"]
+    return rng.choice(wrong)
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count(User.id)))
 
@@ -171,6 +237,7 @@ def demo_command(if_empty: bool) -> None:
     accounts = demo_accounts(units)
     banks = load_banks()
     exam = demo_exam()
+    finished = demo_finished_exam()
     record("demo.load", f"载入演示数据：单位 {len(units)} 个，新增人员 {added} 人，新增题库 {len(banks)} 个",
            detail={"units": len(units), "staff_added": added, "banks": banks})
     db.session.commit()
@@ -179,6 +246,8 @@ def demo_command(if_empty: bool) -> None:
         click.echo(f"  已载入题库“{name}”：{count} 题")
     if exam is not None:
         click.echo(f"  已建立演示测试“{exam.title}”，开放 30 天，各层级有各自的试卷方案")
+    if finished is not None:
+        click.echo(f"  已建立已结束的演示测试“{finished.title}”（含成绩和一份已发布的通报）")
     click.echo("演示账号（密码每次运行 flask demo 都会重新生成）：")
     labels = {"admin": "考试管理员", "liaison": "单位联络员", "examinee": "考生"}
     for role, username, password in accounts:

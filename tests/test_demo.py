@@ -54,8 +54,26 @@ def test_demo_has_a_test_the_demo_examinee_can_take(db, runner, auth, client):
     output = runner.invoke(args=["demo"]).output
     assert "已建立演示测试" in output
     runner.invoke(args=["demo"])
-    assert db.session.scalar(select(func.count(Exam.id))) == 1
+    assert db.session.scalar(select(func.count(Exam.id))) == 2  # the open test and last month's, once each
     password = dict(re.findall(r"用户名 (\S+)  密码 (\S+)", runner.invoke(args=["demo"]).output))["CN0001"]
     auth.login("CN0001", password)
     home = client.get("/my/").get_data(as_text=True)
     assert "演示：纪法知识测试" in home and "可以参加" in home
+
+
+def test_demo_has_a_finished_test_with_results_and_a_public_notice(db, runner, app):
+    from examsite.models import Attempt, Exam, Notice
+    from examsite.results.services import results
+
+    runner.invoke(args=["demo"])
+    finished = db.session.scalar(select(Exam).where(Exam.title.contains("已结束")))
+    summary = results(finished).overall()
+    assert summary.assigned == 300 and 240 < summary.submitted < 300
+    assert 0 < summary.passed < summary.submitted  # some pass, some fail
+    notice = db.session.scalar(select(Notice).where(Notice.exam_id == finished.id))
+    page = app.test_client().get(f"/notices/{notice.slug}").get_data(as_text=True)
+    assert finished.title in page and "城关镇" in page
+
+    runner.invoke(args=["demo"])  # a second run adds no second test, attempt or notice
+    assert db.session.scalar(select(func.count(Notice.id))) == 1
+    assert db.session.scalar(select(func.count(Attempt.id))) == summary.started
