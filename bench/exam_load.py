@@ -323,7 +323,7 @@ def main() -> None:
     parser.add_argument("--login-concurrency", type=int, default=16, help="logins in flight at once")
     parser.add_argument("--drivers", type=int, default=4, help="driver processes")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--time-limit", type=float, default=900.0)
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, func, select, text
 
 from ..audit.services import record
 from ..clock import now
@@ -264,13 +262,27 @@ def own_attempt(attempt_id: int, user_id: int, lock: bool = False) -> Attempt | 
     return db.session.scalar(_own_attempt_query(lock), {"attempt_id": attempt_id, "user_id": user_id})
 
 
+def open_attempt_row(attempt_id: int, user_id: int):
+    """For an autosave: the attempt's id, submitted_at, deadline and paper as a plain row,
+    locked, if it is this examinee's. Enough for ``save_answer()`` while the attempt is open;
+    a closed or expired one needs ``own_attempt()`` to be closed and graded."""
+    return db.session.connection().execute(_own_attempt_query(True, True), {
+        "attempt_id": attempt_id, "user_id": user_id}).one_or_none()
+
+
+def is_open(attempt) -> bool:
+    return attempt.submitted_at is None and now() <= attempt.deadline
+
+
 @cache
-def _own_attempt_query(lock: bool):
+def _own_attempt_query(lock: bool, row: bool = False):
     # built once: every autosave runs it
-    query = (select(Attempt).join(Attempt.staff).join(User, User.id == Staff.user_id)
+    table = Attempt.__table__.c
+    columns = (table.id, table.submitted_at, table.deadline, table.paper) if row else (Attempt,)
+    query = (select(*columns).join(Staff, Staff.id == Attempt.staff_id).join(User, User.id == Staff.user_id)
              .where(Attempt.id == bindparam("attempt_id"), User.id == bindparam("user_id"),
                     User.active.is_(True), User.role == "examinee"))
-    return query.with_for_update(of=Attempt) if lock else query
+    return query.with_for_update(of=Attempt.__table__ if row else Attempt) if lock else query
 
 
 def close_if_expired(attempt: Attempt) -> bool:
@@ -286,7 +298,8 @@ def close_if_expired(attempt: Attempt) -> bool:
 def save_answer(attempt: Attempt, question_id: int, response, seq: int) -> datetime:
     """Store one answer; an older write (lower seq) never overwrites a newer one.
 
-    Returns when the stored answer was saved. Raises LateSave after the deadline.
+    Returns when the stored answer was saved. Raises LateSave after the deadline. An open
+    attempt may be given as the row of ``open_attempt_row()``.
     """
     if attempt.submitted_at is not None:
         raise LateSave("本次答题已经交卷，答案不能再修改。")
@@ -298,23 +311,22 @@ def save_answer(attempt: Attempt, question_id: int, response, seq: int) -> datet
     if not valid_response(item["type"], response, item):
         raise ExamError("答案格式不正确。")
     moment = now()
-    db.session.execute(_answer_upsert(db.session.get_bind().dialect.name),
-                       {"attempt_id": attempt.id, "question_id": question_id, "response": response,
-                        "client_seq": seq, "saved_at": moment})
+    db.session.connection().execute(ANSWER_UPSERT, {
+        "attempt_id": attempt.id, "question_id": question_id, "response": response, "client_seq": seq,
+        "saved_at": moment})
     return moment
 
 
-@cache
-def _answer_upsert(dialect: str):
-    """INSERT … ON CONFLICT for one answer, built once: building it costs more than running it."""
-    table = Answer.__table__
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
-    return statement.on_conflict_do_update(
-        index_elements=["attempt_id", "question_id"],
-        set_={"response": statement.excluded.response, "client_seq": statement.excluded.client_seq,
-              "saved_at": statement.excluded.saved_at},
-        where=table.c.client_seq < statement.excluded.client_seq,
-    )
+# Written out once, in the syntax SQLite and PostgreSQL share: SQLAlchemy's INSERT … ON CONFLICT
+# construct is compiled afresh on every execution, which costs more than running it.
+ANSWER_UPSERT = text(
+    "INSERT INTO answer (attempt_id, question_id, response, client_seq, saved_at) "
+    "VALUES (:attempt_id, :question_id, :response, :client_seq, :saved_at) "
+    "ON CONFLICT (attempt_id, question_id) DO UPDATE SET response = excluded.response, "
+    "client_seq = excluded.client_seq, saved_at = excluded.saved_at "
+    "WHERE answer.client_seq < excluded.client_seq"
+).bindparams(bindparam("response", type_=Answer.__table__.c.response.type),
+             bindparam("saved_at", type_=Answer.__table__.c.saved_at.type))
 
 
 def paper_item(attempt: Attempt, question_id: int) -> dict | None:

@@ -129,7 +129,13 @@ def save(attempt_id: int):
     if user_id is None:
         return login_manager.unauthorized()
     data = request.get_json(silent=True) or {}
-    attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
+    write_transaction()
+    # the busiest request: a plain row while the attempt is open, the full attempt to close it
+    attempt = services.open_attempt_row(attempt_id, user_id)
+    if attempt is None:
+        abort(404)
+    if not services.is_open(attempt):
+        attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
     try:
         question_id, seq = int(data["question"]), int(data.get("seq", 0))
         saved_at = services.save_answer(attempt, question_id, data.get("response"), seq)
