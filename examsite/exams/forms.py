@@ -23,7 +23,7 @@ from wtforms.validators import (
 
 from ..forms import BaseForm
 from ..models import QUESTION_TYPES
-from .services import MODES, SCORING
+from .services import MODES, SCORE_SHOWN, SCORING
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -36,6 +36,7 @@ class ExamForm(BaseForm):
     closes_at = DateTimeLocalField("结束时间", format=LOCAL_FORMAT, validators=[InputRequired("请填写结束时间。")])
     units = SelectMultipleField("参加单位（含下级单位；不选则为全部单位）", coerce=int, validators=[Optional()])
     review_allowed = BooleanField("交卷后，测试结束时允许考生查看答案和解析")
+    score_shown = SelectField("考生什么时候看到自己的成绩", choices=dict(SCORE_SHOWN), default="on_submit")
     submit = SubmitField("保存")
 
 

@@ -21,6 +21,7 @@ from .drawing import Section, Shortage, check_plan, draw_paper
 from .grading import ALL_OR_NOTHING, PARTIAL, grade_paper, valid_response
 
 MODES = {"all": "全员测试", "sample": "随机抽测"}
+SCORE_SHOWN = {"on_submit": "交卷后立即看到", "after_close": "测试结束后看到", "never": "不向考生显示（以通报为准）"}
 SCORING = {ALL_OR_NOTHING: "多选题少选、错选均不得分", PARTIAL: "多选题少选得一半分，错选不得分"}
 
 
@@ -42,6 +43,7 @@ class ExamFields:
     opens_at: datetime
     closes_at: datetime
     review_allowed: bool
+    score_shown: str = "on_submit"
 
 
 def save_exam(exam: Exam | None, fields: ExamFields, unit_ids: list[int]) -> Exam:
@@ -53,6 +55,8 @@ def save_exam(exam: Exam | None, fields: ExamFields, unit_ids: list[int]) -> Exa
         raise ExamError("测试方式只能是全员测试或随机抽测。")
     if fields.closes_at <= fields.opens_at:
         raise ExamError("结束时间必须晚于开始时间。")
+    if fields.score_shown not in SCORE_SHOWN:
+        raise ExamError("成绩显示方式只能是交卷后、测试结束后或不显示。")
     units = db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))).all() if unit_ids else []
     if len(units) != len(set(unit_ids)):
         raise ExamError("所选单位不存在。")
@@ -62,6 +66,7 @@ def save_exam(exam: Exam | None, fields: ExamFields, unit_ids: list[int]) -> Exa
         db.session.add(exam)
     exam.title, exam.description, exam.mode = title, (fields.description or "").strip() or None, fields.mode
     exam.opens_at, exam.closes_at, exam.review_allowed = fields.opens_at, fields.closes_at, fields.review_allowed
+    exam.score_shown = fields.score_shown
     db.session.flush()
     db.session.execute(ExamUnit.__table__.delete().where(ExamUnit.exam_id == exam.id))
     for unit in units:
@@ -152,7 +157,8 @@ def preview_paper(plan: PaperPlan) -> list[dict]:
 
 def copy_exam(exam: Exam) -> Exam:
     copy = Exam(title=f"{exam.title}（副本）", description=exam.description, mode=exam.mode,
-                opens_at=exam.opens_at, closes_at=exam.closes_at, review_allowed=exam.review_allowed)
+                opens_at=exam.opens_at, closes_at=exam.closes_at, review_allowed=exam.review_allowed,
+                score_shown=exam.score_shown)
     db.session.add(copy)
     db.session.flush()
     for link in exam.units:
@@ -371,6 +377,11 @@ def close_expired(limit: int = 1000, exam_id: int | None = None) -> int:
     for attempt in expired:
         close_attempt(attempt, "deadline", at=attempt.deadline)
     return len(expired)
+
+
+def score_visible(exam: Exam) -> bool:
+    """Whether an examinee may see his score of this test now (his attempt being closed)."""
+    return exam.score_shown == "on_submit" or (exam.score_shown == "after_close" and now() >= exam.closes_at)
 
 
 def remaining_seconds(attempt: Attempt) -> int:

@@ -57,7 +57,8 @@ def home():
         return render_template("take/home.html", entries=[], staff=None, unlinked=True)
     entries = services.exams_for(current_user.staff)
     db.session.commit()  # attempts closed on the way
-    return render_template("take/home.html", entries=entries, staff=current_user.staff)
+    return render_template("take/home.html", entries=entries, staff=current_user.staff,
+                           score_visible=services.score_visible)
 
 
 @bp.get("/exams/<int:exam_id>")
@@ -173,5 +174,6 @@ def result(attempt_id: int):
     review = attempt.exam.review_allowed and now() >= attempt.exam.closes_at
     questions = [shown_item(item) for item in attempt.paper] if review else []
     return render_template("take/result.html", attempt=attempt, exam=attempt.exam, review=review,
+                           show_score=services.score_visible(attempt.exam),
                            questions=questions, responses=services.responses_of(attempt) if review else {},
                            types=QUESTION_TYPES)

@@ -39,7 +39,7 @@ def edit(exam_id: int | None = None):
     if form.validate_on_submit():
         fields = services.ExamFields(form.title.data, form.description.data, form.mode.data,
                                      from_local(form.opens_at.data), from_local(form.closes_at.data),
-                                     form.review_allowed.data)
+                                     form.review_allowed.data, form.score_shown.data)
         try:
             exam = services.save_exam(exam, fields, form.units.data or [])
         except services.ExamError as error:
@@ -62,6 +62,7 @@ def detail(exam_id: int):
     exam = db.get_or_404(Exam, exam_id)
     plans = sorted(exam.plans, key=lambda p: (p.tier.rank, p.tier_id))
     return render_template("exams/detail.html", exam=exam, plans=plans, modes=services.MODES,
+                           score_shown=services.SCORE_SHOWN,
                            types=QUESTION_TYPES, scoring=services.SCORING, plan_total=services.plan_total,
                            counts=services.attempt_counts(exam), action_form=ActionForm())
 

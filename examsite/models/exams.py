@@ -17,6 +17,7 @@ class Exam(db.Model):
     __table_args__ = (
         CheckConstraint("mode IN ('all', 'sample')", name="mode_known"),
         CheckConstraint("closes_at > opens_at", name="window_order"),
+        CheckConstraint("score_shown IN ('on_submit', 'after_close', 'never')", name="score_shown_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +29,8 @@ class Exam(db.Model):
     closes_at: Mapped[datetime]
     #: examinees may see their paper with keys after their attempt is closed
     review_allowed: Mapped[bool] = mapped_column(default=False)
+    #: when an examinee sees his own score: on_submit, after_close, or never (the notice only)
+    score_shown: Mapped[str] = mapped_column(String(20), default="on_submit", server_default="on_submit")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
 

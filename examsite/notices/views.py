@@ -31,7 +31,7 @@ def draft(exam_id: int):
     result = results(exam)
     earlier = [n for n in services.for_exam(exam) if services.superseded_by(n) is None]
     form = NoticeForm(data=asdict(default_draft(result)) if request.method == "GET" else None)
-    form.supersedes.choices = [(0, "不更正（新的通报）")] + [(n.id, f"更正：{n.title}") for n in earlier]
+    form.supersedes.choices = {0: "不更正（新的通报）", **{n.id: f"更正：{n.title}" for n in earlier}}
     preview = None
     if form.validate_on_submit():
         chosen = NoticeDraft(**{name: form[name].data for name in NoticeDraft.__dataclass_fields__})

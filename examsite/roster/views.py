@@ -90,7 +90,7 @@ def export():
 def ranks():
     """The tier map: which 干部层级 a 职级 or 职务 in a roster belongs to."""
     form = RankForm()
-    form.tier_id.choices = [(tier.id, tier.name) for tier in services.tiers()]
+    form.tier_id.choices = {tier.id: tier.name for tier in services.tiers()}
     if form.validate_on_submit():
         try:
             entry = services.add_rank(form.rank.data, db.session.get(Tier, form.tier_id.data))

@@ -159,3 +159,42 @@ def test_staff_outside_the_test_cannot_start_it(db, client, auth):
     auth.login("0001", PASSWORD)
     assert client.get(f"/my/exams/{exam.id}").status_code == 404
     assert "当前没有分配给您的测试" in client.get("/my/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("shown, before_close, after_close", [
+    ("on_submit", True, True), ("after_close", False, True), ("never", False, False)])
+def test_the_score_shows_only_when_the_test_allows(db, client, auth, shown, before_close, after_close):
+    clock.freeze(START)
+    factories.bank()
+    exam = factories.exam(closes=START + timedelta(hours=2))
+    exam.score_shown = shown
+    person = factories.examinee("0001")
+    attempt = factories.sit(exam, person, right=factories.ALL_TYPES)
+    auth.login("0001", PASSWORD)
+
+    def score_shown() -> bool:
+        result = client.get(f"/my/attempts/{attempt.id}/result").get_data(as_text=True)
+        home = client.get("/my/").get_data(as_text=True)
+        assert ("得分" in result) == ("得分" in home.split("</nav>", 1)[1])
+        return "得分" in result
+
+    assert score_shown() is before_close
+    clock.freeze(START + timedelta(hours=3))
+    assert score_shown() is after_close
+    if not after_close:
+        assert "以单位通报为准" in client.get(f"/my/attempts/{attempt.id}/result").get_data(as_text=True)
+
+
+def test_the_admin_chooses_when_scores_show(db, client, auth):
+    from examsite.models import Exam
+
+    factories.user("admin")
+    auth.login("admin", PASSWORD)
+    auth.token = csrf_from(client.get("/exams/new").get_data(as_text=True))
+    response = auth.post("/exams/new", {"title": "四月测试", "mode": "all", "opens_at": "2026-04-01T09:00",
+                                        "closes_at": "2026-04-02T09:00", "score_shown": "after_close"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Exam.score_shown).where(Exam.title == "四月测试")) == "after_close"
+    refused = auth.post("/exams/new", {"title": "五月测试", "mode": "all", "opens_at": "2026-05-01T09:00",
+                                       "closes_at": "2026-05-02T09:00", "score_shown": "sometimes"})
+    assert refused.status_code == 200 and db.session.scalar(select(func.count(Exam.id))) == 1
