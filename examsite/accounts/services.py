@@ -36,26 +36,41 @@ def authenticate(username: str, password: str, *, max_failures: int, lock_minute
     if found is None:
         return LoginResult(None, refused)
     moment = now()
-    if found.locked_until and found.locked_until > moment:
-        minutes = max(1, int((found.locked_until - moment).total_seconds() // 60) + 1)
-        return LoginResult(None, f"密码连续输错次数过多，账号已锁定，请 {minutes} 分钟后再试。")
+    locked = lock_message(found.locked_until, "密码")
+    if locked:
+        return LoginResult(None, locked)
     correct = password_matches(found.password_hash, password)
     write_transaction()
     user = db.session.get(User, found.id)
     if not correct:
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = moment + timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-            return LoginResult(None, f"密码连续输错 {max_failures} 次，账号已锁定 {lock_minutes} 分钟。")
-        left = max_failures - user.failed_logins
-        return LoginResult(None, f"{refused}再输错 {left} 次账号将被锁定。")
+        return LoginResult(None, note_failure(user, refused, "密码", max_failures=max_failures,
+                                              lock_minutes=lock_minutes))
     if not user.active:
         return LoginResult(None, "该账号已停用，请联系考试管理员。")
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = moment
     return LoginResult(user)
+
+
+def lock_message(locked_until, what: str) -> str | None:
+    """The refusal for an account locked after too many wrong ``what`` (密码, 访问码), or None."""
+    moment = now()
+    if locked_until is None or locked_until <= moment:
+        return None
+    minutes = max(1, int((locked_until - moment).total_seconds() // 60) + 1)
+    return f"{what}连续输错次数过多，账号已锁定，请 {minutes} 分钟后再试。"
+
+
+def note_failure(user: User, refused: str, what: str, *, max_failures: int, lock_minutes: int) -> str:
+    """Count one wrong password or access code; lock the account at ``max_failures``.
+    Returns the message for the person. The caller commits."""
+    user.failed_logins += 1
+    if user.failed_logins >= max_failures:
+        user.locked_until = now() + timedelta(minutes=lock_minutes)
+        user.failed_logins = 0
+        return f"{what}连续输错 {max_failures} 次，账号已锁定 {lock_minutes} 分钟。"
+    return f"{refused}再输错 {max_failures - user.failed_logins} 次账号将被锁定。"
 
 
 def generate_password() -> str:

@@ -97,6 +97,12 @@ def issue_codes(draw: Draw, secret_key: str, actor=None) -> list[Slip]:
     return slips
 
 
+def account_of(staff_no: str) -> User | None:
+    """The login account of the staff member with this 工号, if he has one."""
+    return db.session.scalar(select(User).join(Staff, Staff.user_id == User.id)
+                             .where(Staff.staff_no == staff_no.strip()))
+
+
 def redeem(staff_no: str, code: str, secret_key: str) -> AccessCode | None:
     """Use a code once: the matching unused code of this staff member, marked used; else None."""
     staff = db.session.scalar(select(Staff).where(Staff.staff_no == staff_no.strip()))

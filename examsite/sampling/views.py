@@ -9,7 +9,8 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from ..accounts.access import role_required
-from ..extensions import db
+from ..accounts.services import lock_message, note_failure
+from ..extensions import db, write_transaction
 from ..forms import ActionForm
 from ..models import Draw, Exam, Tier
 from ..roster.services import tree_rows
@@ -134,12 +135,22 @@ def code_login():
     """Drawn staff enter with 工号 and the one-time code from their slip."""
     form = CodeLoginForm()
     if form.validate_on_submit():
-        used = slips.redeem(form.staff_no.data, form.code.data, current_app.config["SECRET_KEY"])
-        if used is None or used.staff.user is None:
-            db.session.rollback()
-            flash("工号或访问码不正确，或访问码已经用过。", "danger")
-        else:
+        # wrong codes count against the person's account as wrong passwords do, and lock it alike
+        refused = "工号或访问码不正确，或访问码已经用过。"
+        write_transaction()
+        account = slips.account_of(form.staff_no.data)
+        locked = lock_message(account.locked_until, "访问码") if account else None
+        used = None if locked else slips.redeem(form.staff_no.data, form.code.data, current_app.config["SECRET_KEY"])
+        if used is not None and used.staff.user is not None:
+            used.staff.user.failed_logins = 0
             db.session.commit()
             login_user(used.staff.user)
             return redirect(url_for("take.start_page", exam_id=used.exam_id))
+        db.session.rollback()
+        if account is not None and not locked:
+            write_transaction()
+            locked = note_failure(account, refused, "访问码", max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                                  lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+            db.session.commit()
+        flash(locked or refused, "danger")
     return render_template("draws/code.html", form=form)

@@ -1,7 +1,7 @@
 """Draws through the pages: make, verify, void, assign, slips, and entering with a code."""
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -111,3 +111,30 @@ def test_assign_only_to_a_spot_test(admin, db):
     assert "请选择一个“随机抽测”方式的测试" in html
     assert db.session.get(Draw, made.id).exam_id is None
     assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_wrong_access_codes_lock_the_entrance_like_wrong_passwords(admin, db, app):
+    make(admin)
+    made = db.session.scalar(select(Draw))
+    exam = db.session.scalar(select(Exam))
+    admin.post(f"/draws/{made.id}/assign", {"exam_id": exam.id})
+    book = load_workbook(io.BytesIO(admin.post(f"/draws/{made.id}/slips").data))
+    _, _, staff_no, code = next(book.worksheets[0].iter_rows(min_row=5, max_row=5, values_only=True))[:4]
+    visitor = AuthActions(app.test_client())
+    visitor.token = csrf_from(visitor.client.get("/code").get_data(as_text=True))
+
+    def enter(code_typed):
+        return visitor.post("/code", {"staff_no": staff_no, "code": code_typed}, follow_redirects=True).get_data(as_text=True)
+
+    assert "再输错 4 次账号将被锁定" in enter("AAAAAAAA")
+    for _ in range(3):
+        enter("AAAAAAAA")
+    assert "访问码连续输错 5 次，账号已锁定 15 分钟" in enter("AAAAAAAA")
+    assert "账号已锁定" in enter(code)  # even the right code waits for the lock
+    db.session.expire_all()
+    account = db.session.scalar(select(User).where(User.username == staff_no))
+    clock.freeze(account.locked_until + timedelta(minutes=1))
+    entered = visitor.post("/code", {"staff_no": staff_no, "code": code})
+    assert entered.status_code == 302 and entered.headers["Location"].endswith(f"/my/exams/{exam.id}")
+    unknown = visitor.post("/code", {"staff_no": "不存在", "code": "AAAAAAAA"}, follow_redirects=True)
+    assert "工号或访问码不正确" in unknown.get_data(as_text=True)
