@@ -192,10 +192,9 @@ def _groups(units, children, scope_unit_id: int | None) -> dict[int, int]:
 def item_stats(exam: Exam, result: Results):
     """Item analysis over the counted attempts (each person's latest, submitted) in ``result``."""
     totals = sorted(((r.score, r.attempt_id) for r in result.submitted), key=lambda pair: (-pair[0], pair[1]))
-    size = group_size(len(totals))
-    counted = [r.attempt_id for r in result.submitted]
-    if not counted:
+    if not totals:
         return []
+    size = group_size(len(totals))
     attempt = Attempt.__table__.c
     if size:
         (top_score, top_id), (bottom_score, bottom_id) = totals[size - 1], totals[-size]
