@@ -80,9 +80,11 @@ class Line:
 class Problem:
     line: int
     message: str
+    #: what ``line`` counts: 行 in a text file, 段 (paragraphs) in a Word file
+    unit: str = "行"
 
     def __str__(self) -> str:
-        return f"第 {self.line} 行：{self.message}" if self.line else self.message
+        return f"第 {self.line} {self.unit}：{self.message}" if self.line else self.message
 
 
 @dataclass
@@ -112,9 +114,12 @@ class ParseResult:
     questions: list[Question] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: what the line numbers count (行 or 段)
+    unit: str = "行"
 
     def to_json(self) -> dict:
         return {
+            "unit": self.unit,
             "questions": [q.to_json() for q in self.questions],
             "errors": [{"line": p.line, "message": p.message} for p in self.errors],
             "warnings": [{"line": p.line, "message": p.message} for p in self.warnings],
@@ -187,8 +192,8 @@ def starts_with_option(folded: str, expected: str) -> bool:
 
 
 class Parser:
-    def __init__(self):
-        self.result = ParseResult()
+    def __init__(self, unit: str = "行"):
+        self.result = ParseResult(unit=unit)
         self.section: str | None = None
         self.section_points: float | None = None
         self.current: Draft | None = None
@@ -323,7 +328,7 @@ class Parser:
             return
         earlier = self.seen.get(question.fingerprint)
         if earlier is not None:
-            self.result.warnings.append(Problem(question.line, f"与第 {earlier} 行的题目重复。"))
+            self.result.warnings.append(Problem(question.line, f"与第 {earlier} {self.result.unit}的题目重复。"))
         else:
             self.seen[question.fingerprint] = question.line
         self.result.questions.append(question)
@@ -334,12 +339,15 @@ class Parser:
             self.result.errors.append(Problem(0, "文件中没有找到任何题目。请检查题号格式（如“1．”“2、”）。"))
         self.result.errors.sort(key=lambda p: p.line)
         self.result.warnings.sort(key=lambda p: p.line)
+        for problem in self.result.errors + self.result.warnings:
+            problem.unit = self.result.unit
         return self.result
 
 
-def parse_lines(lines) -> ParseResult:
-    """Parse a bank given as Line objects (or (number, text) pairs)."""
-    parser = Parser()
+def parse_lines(lines, unit: str = "行") -> ParseResult:
+    """Parse a bank given as Line objects (or (number, text) pairs); ``unit`` is what their
+    numbers count, for the messages."""
+    parser = Parser(unit)
     for line in lines:
         parser.feed(line if isinstance(line, Line) else Line(*line))
     return parser.close()

@@ -46,7 +46,9 @@ def _parse(filename: str, data: bytes, limit_bytes: int | None) -> ParseResult:
         raise UploadError("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传。")
     if name.endswith(".docx"):
         lines, notes = read_docx(data)
-        result = parse_lines(lines)
+        result = parse_lines(lines, unit="段")  # Word has no line numbers to look up; it has paragraphs
+        for note in notes:
+            note.unit = "段"
         result.warnings = sorted(result.warnings + notes, key=lambda p: p.line)
         return result
     if name.endswith(".txt"):

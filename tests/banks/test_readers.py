@@ -97,6 +97,20 @@ def test_docx_text_box_is_reported():
     doc.add_paragraph("答案：正确")
     result = parse_bank("a.docx", documents.save(doc))
     assert any("文本框" in w.message and w.line == 1 for w in result.warnings)
+    assert result.unit == "段" and all(str(w).startswith("第 1 段") for w in result.warnings)
+
+
+def test_docx_problems_count_paragraphs_not_lines():
+    doc = documents.new()
+    doc.add_paragraph("一、单项选择题")
+    doc.add_paragraph("1．党的纪律处分有（ ）种。")
+    doc.add_paragraph("A．三　B．四　C．五　D．六")
+    doc.add_paragraph("答案：C")
+    doc.add_paragraph("2．党的纪律处分有（ ）种。")
+    doc.add_paragraph("A．三　B．四　C．五　D．六")
+    doc.add_paragraph("答案：C")
+    result = parse_bank("a.docx", documents.save(doc))
+    assert [str(w) for w in result.warnings] == ["第 5 段：与第 2 段的题目重复。"]
 
 
 # ---- .txt -----------------------------------------------------------------------------------
