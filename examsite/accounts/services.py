@@ -73,6 +73,14 @@ def note_failure(user: User, refused: str, what: str, *, max_failures: int, lock
     return f"{refused}再输错 {max_failures - user.failed_logins} 次账号将被锁定。"
 
 
+def change_password(user: User, password: str) -> None:
+    """Set a person's own password (the caller commits)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
+    user.set_password(password)
+    record("user.password", f"{user.username} 设置了自己的密码", target=user, user=user)
+
+
 def generate_password() -> str:
     """A password that is easy to read aloud and type: no 0/O or 1/l."""
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

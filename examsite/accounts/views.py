@@ -3,10 +3,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, login_manager
+from ..extensions import db, login_manager, write_transaction
 from ..models import User
-from .forms import LoginForm
-from .services import authenticate
+from .forms import LoginForm, PasswordForm
+from .services import AccountError, authenticate, change_password
 
 bp = Blueprint("accounts", __name__)
 
@@ -42,6 +42,27 @@ def logout():
     logout_user()
     flash("您已退出登录。", "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Set one's own password: for staff who came in with a one-time access code, so that a
+    closed browser or another device can still log in and go on with the test."""
+    form = PasswordForm()
+    target = _safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        write_transaction()
+        try:
+            change_password(db.session.get(User, current_user.id), form.password.data)
+        except AccountError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"密码已设置。以后可以用用户名 {current_user.username} 和这个密码登录。", "success")
+            return redirect(target)
+    return render_template("accounts/password.html", form=form, target=target)
 
 
 def _safe_next(target: str | None) -> str:

@@ -145,7 +145,9 @@ def code_login():
             used.staff.user.failed_logins = 0
             db.session.commit()
             login_user(used.staff.user)
-            return redirect(url_for("take.start_page", exam_id=used.exam_id))
+            flash("已进入测试。访问码只能用一次：请先设置一个密码，万一浏览器关闭或换了设备，"
+                  f"可以用工号 {used.staff.staff_no} 和这个密码重新登录，接着答题。", "info")
+            return redirect(url_for("accounts.password", next=url_for("take.start_page", exam_id=used.exam_id)))
         db.session.rollback()
         if account is not None and not locked:
             write_transaction()

@@ -91,8 +91,23 @@ def test_assign_slips_and_single_use_codes(admin, client, db, app):
     page = visitor.client.get("/code").get_data(as_text=True)
     visitor.token = csrf_from(page)
     entered = visitor.post("/code", {"staff_no": staff_no, "code": code.lower()})
-    assert entered.status_code == 302 and entered.headers["Location"].endswith(f"/my/exams/{exam.id}")
-    assert "开始答题" in visitor.client.get(entered.headers["Location"]).get_data(as_text=True)
+    assert entered.status_code == 302 and entered.headers["Location"] == f"/password?next=/my/exams/{exam.id}"
+    asked = visitor.client.get(entered.headers["Location"]).get_data(as_text=True)
+    assert "请先设置一个密码" in asked and f'href="/my/exams/{exam.id}" id="skip"' in asked
+    assert "开始答题" in visitor.client.get(f"/my/exams/{exam.id}").get_data(as_text=True)
+
+    # he sets a password, and can log in with it after his browser is gone
+    visitor.token = csrf_from(asked)
+    short = visitor.post(entered.headers["Location"], {"password": "short", "confirm": "short"}, follow_redirects=True)
+    assert "字段长度必须介于 8 到 128 个字符之间" in short.get_data(as_text=True)
+    differ = visitor.post(entered.headers["Location"], {"password": "new-password-1", "confirm": "new-password-2"},
+                          follow_redirects=True)
+    assert "两次输入的密码不一样" in differ.get_data(as_text=True)
+    done = visitor.post(entered.headers["Location"], {"password": "new-password-1", "confirm": "new-password-1"})
+    assert done.status_code == 302 and done.headers["Location"] == f"/my/exams/{exam.id}"
+    later = AuthActions(app.test_client())
+    assert later.login(staff_no, "new-password-1").status_code == 302
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "user.password")) is not None
 
     again = AuthActions(app.test_client())
     again.token = csrf_from(again.client.get("/code").get_data(as_text=True))
@@ -135,6 +150,6 @@ def test_wrong_access_codes_lock_the_entrance_like_wrong_passwords(admin, db, ap
     account = db.session.scalar(select(User).where(User.username == staff_no))
     clock.freeze(account.locked_until + timedelta(minutes=1))
     entered = visitor.post("/code", {"staff_no": staff_no, "code": code})
-    assert entered.status_code == 302 and entered.headers["Location"].endswith(f"/my/exams/{exam.id}")
+    assert entered.status_code == 302 and entered.headers["Location"].endswith(f"next=/my/exams/{exam.id}")
     unknown = visitor.post("/code", {"staff_no": "不存在", "code": "AAAAAAAA"}, follow_redirects=True)
     assert "工号或访问码不正确" in unknown.get_data(as_text=True)
