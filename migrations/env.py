@@ -98,8 +98,24 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        # SQLite alters a table by copying it to a new one and dropping the old, which its
+        # foreign-key enforcement refuses while rows point at that table. Enforcement is off
+        # while migrating (the pragma only works outside a transaction, so on the driver's
+        # connection before one begins); every reference is checked before the commit.
+        sqlite = connection.dialect.name == "sqlite"
+        driver = connection.connection.dbapi_connection
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
