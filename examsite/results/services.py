@@ -13,8 +13,8 @@ from sqlalchemy.orm import aliased
 
 from ..exams.services import plan_total
 from ..extensions import db
-from ..models import QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, Question, Staff, Tier, Unit
-from ..roster.services import subtree_ids, unit_children, unit_paths
+from ..models import QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, Question, Staff
+from ..roster.services import subtree_ids, tiers, tree_rows, unit_children, unit_paths
 from .statistics import Summary, Tally, distribution, group_size, item_analysis, summarise
 
 STATUS = {"absent": "未参加", "in_progress": "答题中", "submitted": "已交卷"}
@@ -104,13 +104,13 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
     keeps only staff of that unit tree; units are then counted one level below it."""
     children = unit_children()
     within = subtree_ids(scope_unit_id, children) if scope_unit_id is not None else None
-    listing = db.session.execute(select(Unit.id, Unit.name, Unit.parent_id).order_by(Unit.sort_order, Unit.name)).all()
-    units = {uid: (name, parent) for uid, name, parent in listing}
+    tree = tree_rows()  # the roster's order: parents first, siblings by sort order and name
+    units = {unit.id: (unit.name, unit.parent_id) for unit, _ in tree}
+    place = {unit.id: n for n, (unit, _) in enumerate(tree)}
     paths = unit_paths(units)
-    place = _tree_order(listing)
     group_of = _groups(units, children, scope_unit_id)
-    tier_names = dict(db.session.execute(select(Tier.id, Tier.name)).all())
-    tier_order = {tid: n for n, tid in enumerate(db.session.scalars(select(Tier.id).order_by(Tier.rank, Tier.id)))}
+    ranked = tiers()
+    tier_names = {tier.id: tier.name for tier in ranked}
 
     people = select(Staff.id, Staff.staff_no, Staff.name, Staff.unit_id, Staff.tier_id, Staff.position).where(
         or_(Staff.id.in_(assigned_staff_ids(exam)), Staff.id.in_(select(Attempt.staff_id).where(Attempt.exam_id == exam.id))))
@@ -135,8 +135,7 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
         row.detail, row.passed = detail, passed
     listed = sorted(rows.values(), key=lambda r: (place[r.unit_id], r.staff_no))
     full = max((plan_total(plan) for plan in exam.plans), default=0)
-    tiers = [tier_names[tid] for tid in sorted(tier_names, key=lambda tid: tier_order[tid])]
-    return Results(exam, listed, full, tiers, within)
+    return Results(exam, listed, full, [tier.name for tier in ranked], within)
 
 
 def assigned_staff_ids(exam: Exam):
@@ -151,20 +150,6 @@ def assigned_staff_ids(exam: Exam):
         scope = set().union(*(subtree_ids(link.unit_id, children) for link in exam.units))
         query = query.where(Staff.unit_id.in_(scope))
     return query
-
-
-def _tree_order(listing) -> dict[int, int]:
-    """Each unit's place in the tree as the roster lists it (parents first, siblings in order)."""
-    below: dict[int | None, list[int]] = defaultdict(list)
-    for uid, _, parent in listing:
-        below[parent].append(uid)
-    place: dict[int, int] = {}
-    stack = list(reversed(below[None]))
-    while stack:
-        uid = stack.pop()
-        place[uid] = len(place)
-        stack.extend(reversed(below[uid]))
-    return place
 
 
 def _groups(units, children, scope_unit_id: int | None) -> dict[int, int]:
