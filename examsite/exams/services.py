@@ -368,8 +368,9 @@ def submit(attempt: Attempt) -> None:
     close_attempt(attempt, "examinee")
 
 
-def close_expired(limit: int = 1000, exam_id: int | None = None) -> int:
-    """Close and grade attempts past their deadline (of one test, or all); safe to run every minute."""
+def close_expired(limit: int | None = 1000, exam_id: int | None = None) -> int:
+    """Close and grade attempts past their deadline (of one test, or all; ``limit`` at a time, or
+    every one with None); safe to run every minute."""
     query = select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline < now())
     if exam_id is not None:
         query = query.where(Attempt.exam_id == exam_id)

@@ -5,10 +5,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.access import role_required
-from ..exams.services import close_expired
 from ..extensions import db, write_transaction
 from ..models import Exam, Notice
-from ..results.services import results
+from ..results.services import settled_results
 from . import services
 from .forms import NoticeForm, WithdrawForm
 from .snapshot import NoticeDraft, build_snapshot, default_draft
@@ -26,9 +25,8 @@ def draft(exam_id: int):
     except services.NoticeError as error:
         flash(str(error), "warning")
         return redirect(url_for("results.overview", exam_id=exam.id))
-    close_expired(limit=1_000_000, exam_id=exam.id)
+    result = settled_results(exam)
     db.session.commit()
-    result = results(exam)
     earlier = [n for n in services.for_exam(exam) if services.superseded_by(n) is None]
     form = NoticeForm(data=asdict(default_draft(result)) if request.method == "GET" else None)
     form.supersedes.choices = {0: "不更正（新的通报）", **{n.id: f"更正：{n.title}" for n in earlier}}
@@ -39,7 +37,7 @@ def draft(exam_id: int):
             write_transaction()
             superseded = db.session.get(Notice, form.supersedes.data) if form.supersedes.data else None
             try:
-                notice = services.publish(results(exam), chosen, superseded, current_user.id)
+                notice = services.publish(result, chosen, superseded, current_user.id)
             except services.NoticeError as error:
                 db.session.rollback()
                 flash(str(error), "danger")

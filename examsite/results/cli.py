@@ -4,7 +4,6 @@ import click
 from flask.cli import AppGroup
 
 from ..clock import now, to_local
-from ..exams.services import close_expired
 from ..extensions import db
 from ..models import Exam, Unit
 from . import services
@@ -26,8 +25,7 @@ def export_command(exam_id: int, out: Path, unit_id: int | None) -> None:
         raise click.ClickException(f"没有编号为 {unit_id} 的单位。")
     if out.suffix.lower() != ".xlsx":
         raise click.ClickException("输出文件名应以 .xlsx 结尾。")
-    close_expired(limit=1_000_000, exam_id=exam.id)
+    result = services.settled_results(exam, unit_id)
     db.session.commit()
-    result = services.results(exam, scope_unit_id=unit_id)
     write_workbook(result, services.item_stats(exam, result), to_local(now()), target=out)
     click.echo(f"已导出 {len(result.rows)} 人的成绩到 {out}。")

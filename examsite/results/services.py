@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Text, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ..exams.services import plan_total
+from ..exams.services import close_expired, plan_total
 from ..extensions import db
 from ..models import QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, Question, Staff
 from ..roster.services import subtree_ids, tiers, tree_rows, unit_children, unit_paths
@@ -136,6 +136,13 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
     listed = sorted(rows.values(), key=lambda r: (place[r.unit_id], r.staff_no))
     full = max((plan_total(plan) for plan in exam.plans), default=0)
     return Results(exam, listed, full, [tier.name for tier in ranked], within)
+
+
+def settled_results(exam: Exam, scope_unit_id: int | None = None) -> Results:
+    """``results()`` after closing the test's attempts whose time has run out, so nobody is
+    counted as still answering past his deadline. The caller commits."""
+    close_expired(limit=None, exam_id=exam.id)
+    return results(exam, scope_unit_id)
 
 
 def assigned_staff_ids(exam: Exam):

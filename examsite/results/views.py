@@ -4,7 +4,6 @@ from flask_login import current_user
 
 from ..accounts.access import role_required
 from ..clock import now, to_local
-from ..exams.services import close_expired
 from ..extensions import db, write_transaction
 from ..models import Exam
 from . import services
@@ -20,9 +19,9 @@ def _results(exam_id: int) -> services.Results:
     time has run out (so nobody is left "answering" past his deadline)."""
     write_transaction()
     exam = db.get_or_404(Exam, exam_id)
-    close_expired(limit=100_000, exam_id=exam.id)
+    result = services.settled_results(exam, current_user.unit_id if current_user.role == "liaison" else None)
     db.session.commit()
-    return services.results(exam, scope_unit_id=current_user.unit_id if current_user.role == "liaison" else None)
+    return result
 
 
 @bp.get("/")
