@@ -55,7 +55,6 @@ def from_environment(instance_path: str, secret: str | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("EXAMSITE_DATABASE_URL") or _sqlite_default(instance_path)
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": upload_mb * 1024 * 1024,
         "UPLOAD_LIMIT_MB": upload_mb,
         "BOOTSTRAP_SERVE_LOCAL": True,

@@ -1,13 +1,15 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
 import sqlite3
+import time
 
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -57,10 +59,41 @@ def write_transaction() -> None:
     """Start a transaction that will write: on SQLite it takes the write lock now.
 
     On SQLite this ends the read-only transaction the request may have begun (loading the
-    user), so call it before the request changes anything. PostgreSQL needs nothing here: its
-    writers lock rows (SELECT … FOR UPDATE) inside the transaction already open.
+    user), so call it before the request changes anything; in a transaction that holds the
+    write lock already it does nothing. PostgreSQL needs nothing here: its writers lock rows
+    (SELECT … FOR UPDATE) inside the transaction already open.
     """
     if db.session.get_bind().dialect.name != "sqlite":
         return
+    if db.session().in_transaction() and db.session.connection().get_execution_options().get("sqlite_write"):
+        return
     db.session.rollback()
     db.session.connection(execution_options={"sqlite_write": True})
+
+
+# A pooled connection that sat unused may have been dropped (the database restarted, a firewall
+# forgot it): it is tried before use, and replaced when it fails. One just given back is not
+# tried: under load that round trip would cost every request (the autosave above all) for
+# nothing. Should the database go away in the meantime, the next statement fails, SQLAlchemy
+# then replaces every connection of the pool, and the browser's autosave sends again.
+IDLE_BEFORE_PING = 10.0  # seconds
+
+
+@event.listens_for(Pool, "checkin")
+def _note_checkin(dbapi_connection, connection_record):
+    if connection_record is not None:
+        connection_record.info["checked_in"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_if_idle(dbapi_connection, connection_record, connection_proxy):
+    checked_in = connection_record.info.get("checked_in")
+    if checked_in is None or time.monotonic() - checked_in < IDLE_BEFORE_PING:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as error:
+        raise exc.DisconnectionError() from error  # the pool connects afresh (up to three times)

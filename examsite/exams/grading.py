@@ -2,6 +2,7 @@
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..banks.parser import LETTERS
 
@@ -91,15 +92,26 @@ def grade_paper(paper: list[dict], responses: dict[int, object], scoring: str, p
     return PaperResult(marks, per_type, total, total >= pass_mark)
 
 
-def valid_response(qtype: str, response, item: dict) -> bool:
-    """Whether a response has the shape its question type takes (None clears an answer)."""
+class Shape(NamedTuple):
+    """What a response to a question must look like: its type, how many options, how many blanks."""
+    qtype: str
+    options: int
+    blanks: int
+
+
+def shape_of(item: dict) -> Shape:
+    return Shape(item["type"], len(item["options"]), len(item["answer"]) if item["type"] == "fill" else 0)
+
+
+def valid_response(shape: Shape, response) -> bool:
+    """Whether a response has the shape its question takes (None clears an answer)."""
     if response is None:
         return True
-    if qtype in ("single", "multiple"):
-        letters = LETTERS[:len(item["options"])]
+    if shape.qtype in ("single", "multiple"):
+        letters = LETTERS[:shape.options]
         return isinstance(response, str) and 0 < len(response) <= len(letters) and set(response) <= set(letters) \
-            and (qtype == "multiple" or len(response) == 1)
-    if qtype == "judge":
+            and (shape.qtype == "multiple" or len(response) == 1)
+    if shape.qtype == "judge":
         return isinstance(response, bool)
-    return isinstance(response, list) and len(response) <= len(item["answer"]) \
+    return isinstance(response, list) and len(response) <= shape.blanks \
         and all(isinstance(r, str) and len(r) <= 200 for r in response)

@@ -11,14 +11,14 @@ from sqlalchemy import bindparam, func, select, text
 
 from ..audit.services import record
 from ..clock import now
-from ..extensions import db
+from ..extensions import db, write_transaction
 from ..models import (
     QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, ExamUnit, PaperPlan, Question, Staff,
     Tier, Unit, User,
 )
 from ..roster.services import subtree_ids, unit_children
 from .drawing import Section, Shortage, check_plan, draw_paper
-from .grading import ALL_OR_NOTHING, PARTIAL, grade_paper, valid_response
+from .grading import ALL_OR_NOTHING, PARTIAL, grade_paper, shape_of, valid_response
 
 MODES = {"all": "全员测试", "sample": "随机抽测"}
 SCORE_SHOWN = {"on_submit": "交卷后立即看到", "after_close": "测试结束后看到", "never": "不向考生显示（以通报为准）"}
@@ -292,12 +292,20 @@ def _own_attempt_query(lock: bool, row: bool = False):
 
 
 def close_if_expired(attempt: Attempt) -> bool:
-    """Close and grade an attempt whose deadline has passed. True when it is closed."""
+    """Close and grade an attempt whose deadline has passed. True when it is closed.
+
+    Closing writes, so it first takes a write transaction and reads the attempt again, locked:
+    on SQLite a transaction that has read cannot write once another writer (an autosave) has
+    committed since, and on PostgreSQL two requests must not close it at once.
+    """
     if attempt.submitted_at is not None:
         return True
     if now() <= attempt.deadline:
         return False
-    close_attempt(attempt, "deadline", at=attempt.deadline)
+    write_transaction()
+    db.session.refresh(attempt, with_for_update=True)
+    if attempt.submitted_at is None:
+        close_attempt(attempt, "deadline", at=attempt.deadline)
     return True
 
 
@@ -314,7 +322,7 @@ def save_answer(attempt: Attempt, question_id: int, response, seq: int) -> datet
     item = paper_item(attempt, question_id)
     if item is None:
         raise ExamError("这道题不在您的试卷中。")
-    if not valid_response(item["type"], response, item):
+    if not valid_response(shape_of(item), response):
         raise ExamError("答案格式不正确。")
     moment = now()
     db.session.connection().execute(ANSWER_UPSERT, {
@@ -324,15 +332,23 @@ def save_answer(attempt: Attempt, question_id: int, response, seq: int) -> datet
 
 
 # Written out once, in the syntax SQLite and PostgreSQL share: SQLAlchemy's INSERT … ON CONFLICT
-# construct is compiled afresh on every execution, which costs more than running it.
-ANSWER_UPSERT = text(
-    "INSERT INTO answer (attempt_id, question_id, response, client_seq, saved_at) "
-    "VALUES (:attempt_id, :question_id, :response, :client_seq, :saved_at) "
+# construct is compiled afresh on every execution, which costs more than running it. The newer
+# write (higher seq) wins; the autosave's quick way (autosave.py) ends its statement the same way.
+NEWER_ANSWER_WINS = (
     "ON CONFLICT (attempt_id, question_id) DO UPDATE SET response = excluded.response, "
     "client_seq = excluded.client_seq, saved_at = excluded.saved_at "
-    "WHERE answer.client_seq < excluded.client_seq"
-).bindparams(bindparam("response", type_=Answer.__table__.c.response.type),
-             bindparam("saved_at", type_=Answer.__table__.c.saved_at.type))
+    "WHERE answer.client_seq < excluded.client_seq")
+
+
+def answer_statement(sql: str):
+    """A prewritten statement that stores an answer, its JSON and time bound as the model does."""
+    return text(sql).bindparams(bindparam("response", type_=Answer.__table__.c.response.type),
+                                bindparam("saved_at", type_=Answer.__table__.c.saved_at.type))
+
+
+ANSWER_UPSERT = answer_statement(
+    "INSERT INTO answer (attempt_id, question_id, response, client_seq, saved_at) "
+    "VALUES (:attempt_id, :question_id, :response, :client_seq, :saved_at) " + NEWER_ANSWER_WINS)
 
 
 def paper_item(attempt: Attempt, question_id: int) -> dict | None:
@@ -371,6 +387,7 @@ def submit(attempt: Attempt) -> None:
 def close_expired(limit: int | None = 1000, exam_id: int | None = None) -> int:
     """Close and grade attempts past their deadline (of one test, or all; ``limit`` at a time, or
     every one with None); safe to run every minute."""
+    write_transaction()
     query = select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline < now())
     if exam_id is not None:
         query = query.where(Attempt.exam_id == exam_id)

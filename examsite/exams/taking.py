@@ -12,7 +12,7 @@ from ..banks.parser import LETTERS
 from ..clock import now
 from ..extensions import db, login_manager, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam
-from . import services
+from . import autosave, services
 from ..forms import ActionForm
 from .views import shown_item
 
@@ -129,26 +129,32 @@ def save(attempt_id: int):
     user_id = _session_user_id()
     if user_id is None:
         return login_manager.unauthorized()
-    data = request.get_json(silent=True) or {}
-    write_transaction()
-    # the busiest request: a plain row while the attempt is open, the full attempt to close it
-    attempt = services.open_attempt_row(attempt_id, user_id)
-    if attempt is None:
-        abort(404)
-    if not services.is_open(attempt):
-        attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
+    data = request.get_json(silent=True)
     try:
-        question_id, seq = int(data["question"]), int(data.get("seq", 0))
-        saved_at = services.save_answer(attempt, question_id, data.get("response"), seq)
-    except services.LateSave as error:
-        db.session.commit()  # the attempt may have just been closed and graded
-        return jsonify(saved=False, error=str(error), closed=True), 409
-    except (KeyError, TypeError, ValueError) as error:
-        db.session.rollback()
-        message = str(error) if isinstance(error, services.ExamError) else "请求格式不正确。"
-        return jsonify(saved=False, error=message), 400
-    remaining = services.remaining_seconds(attempt)  # before the commit expires the attempt
-    db.session.commit()
+        question_id, seq, response = int(data["question"]), int(data.get("seq", 0)), data.get("response")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return jsonify(saved=False, error="请求格式不正确。"), 400
+    saved = autosave.quick_save(attempt_id, user_id, question_id, response, seq)
+    if saved is not None:
+        saved_at, deadline = saved
+        remaining = max(0, int((deadline - saved_at).total_seconds()))
+    else:  # the full way: the attempt read afresh, closed if its time is up, refused with a reason
+        write_transaction()
+        attempt = services.open_attempt_row(attempt_id, user_id)
+        if attempt is None:
+            abort(404)
+        if not services.is_open(attempt):
+            attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
+        try:
+            saved_at = services.save_answer(attempt, question_id, response, seq)
+        except services.LateSave as error:
+            db.session.commit()  # the attempt may have just been closed and graded
+            return jsonify(saved=False, error=str(error), closed=True), 409
+        except services.ExamError as error:
+            db.session.rollback()
+            return jsonify(saved=False, error=str(error)), 400
+        remaining = services.remaining_seconds(attempt)  # before the commit expires the attempt
+        db.session.commit()
     return jsonify(saved=True, question=question_id, seq=seq, saved_at=saved_at.isoformat() + "Z",
                    remaining=remaining)
 

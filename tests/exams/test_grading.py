@@ -1,7 +1,7 @@
 """Grading rules, without a database."""
 import pytest
 
-from examsite.exams.grading import PARTIAL, grade, grade_paper, normalise_fill, valid_response
+from examsite.exams.grading import PARTIAL, Shape, grade, grade_paper, normalise_fill, shape_of, valid_response
 
 
 @pytest.mark.parametrize("response, points", [("C", 2), ("c", 2), ("B", 0), ("", 0), (None, 0), (["C"], 0)])
@@ -50,9 +50,12 @@ def test_grade_paper_totals_per_type_and_pass():
 
 
 def test_valid_response_shapes():
-    item = {"options": ["甲", "乙", "丙"], "answer": ["x", "y"]}
-    assert valid_response("single", "B", item) and not valid_response("single", "AB", item)
-    assert not valid_response("single", "D", item) and valid_response("multiple", "AC", item)
-    assert valid_response("judge", False, item) and not valid_response("judge", "对", item)
-    assert valid_response("fill", ["a", "b"], item) and not valid_response("fill", ["a", "b", "c"], item)
-    assert valid_response("fill", None, item)
+    item = {"type": "fill", "options": [], "answer": ["x", "y"]}
+    assert shape_of(item) == Shape("fill", 0, 2)
+    assert shape_of({"type": "single", "options": ["甲", "乙", "丙"], "answer": "B"}) == Shape("single", 3, 0)
+    single, multiple, judge = Shape("single", 3, 0), Shape("multiple", 3, 0), Shape("judge", 0, 0)
+    assert valid_response(single, "B") and not valid_response(single, "AB")
+    assert not valid_response(single, "D") and valid_response(multiple, "AC") and not valid_response(multiple, "AD")
+    assert valid_response(judge, False) and not valid_response(judge, "对")
+    assert valid_response(shape_of(item), ["a", "b"]) and not valid_response(shape_of(item), ["a", "b", "c"])
+    assert valid_response(shape_of(item), None)

@@ -110,6 +110,7 @@ def test_autosave_needs_a_live_examinee_login(exam, db, client, auth):
             headers={"X-CSRFToken": auth.token})
 
     assert save(1).status_code == 200
+    db.session.rollback()  # the save wrote on its own connection: SQLite needs a fresh transaction to write after it
     person.user.active = False  # the account is switched off mid-test
     db.session.commit()
     assert save(2).status_code == 404
