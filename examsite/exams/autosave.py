@@ -73,7 +73,10 @@ def _read_paper(connection, attempt_id: int) -> KeptPaper | None:
         Attempt.id == attempt_id, Attempt.submitted_at.is_(None))).one_or_none()
     if row is None:
         return None
-    shapes = {item["id"]: _shapes.setdefault(shape_of(item), shape_of(item)) for item in row.paper}
+    shapes = {}
+    for item in row.paper:
+        shape = shape_of(item)
+        shapes[item["id"]] = _shapes.setdefault(shape, shape)  # one object for each shape there is
     return KeptPaper(row.seed, row.deadline, shapes)
 
 

@@ -402,8 +402,8 @@ def score_visible(exam: Exam) -> bool:
     return exam.score_shown == "on_submit" or (exam.score_shown == "after_close" and now() >= exam.closes_at)
 
 
-def remaining_seconds(attempt: Attempt) -> int:
-    return max(0, int((attempt.deadline - now()).total_seconds()))
+def remaining_seconds(deadline: datetime, at: datetime | None = None) -> int:
+    return max(0, int((deadline - (at or now())).total_seconds()))
 
 
 # ---- admin corrections ------------------------------------------------------------------------

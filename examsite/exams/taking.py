@@ -106,7 +106,7 @@ def paper(attempt_id: int):
     responses = services.responses_of(attempt)
     return render_template("take/paper.html", attempt=attempt, exam=attempt.exam,
                            questions=examinee_view(attempt.paper), responses=responses,
-                           remaining=services.remaining_seconds(attempt), types=QUESTION_TYPES,
+                           remaining=services.remaining_seconds(attempt.deadline), types=QUESTION_TYPES,
                            form=ActionForm())
 
 
@@ -135,26 +135,34 @@ def save(attempt_id: int):
     except (KeyError, TypeError, ValueError, AttributeError):
         return jsonify(saved=False, error="请求格式不正确。"), 400
     saved = autosave.quick_save(attempt_id, user_id, question_id, response, seq)
-    if saved is not None:
-        saved_at, deadline = saved
-        remaining = max(0, int((deadline - saved_at).total_seconds()))
-    else:  # the full way: the attempt read afresh, closed if its time is up, refused with a reason
-        write_transaction()
-        attempt = services.open_attempt_row(attempt_id, user_id)
-        if attempt is None:
-            abort(404)
-        if not services.is_open(attempt):
-            attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
-        try:
-            saved_at = services.save_answer(attempt, question_id, response, seq)
-        except services.LateSave as error:
-            db.session.commit()  # the attempt may have just been closed and graded
-            return jsonify(saved=False, error=str(error), closed=True), 409
-        except services.ExamError as error:
-            db.session.rollback()
-            return jsonify(saved=False, error=str(error)), 400
-        remaining = services.remaining_seconds(attempt)  # before the commit expires the attempt
-        db.session.commit()
+    if saved is None:
+        return _save_the_full_way(attempt_id, user_id, question_id, response, seq)
+    saved_at, deadline = saved
+    return _saved(question_id, seq, saved_at, services.remaining_seconds(deadline, saved_at))
+
+
+def _save_the_full_way(attempt_id: int, user_id: int, question_id: int, response, seq: int):
+    """The attempt read afresh: closed and graded if its time is up, the save refused with a reason."""
+    write_transaction()
+    attempt = services.open_attempt_row(attempt_id, user_id)
+    if attempt is None:
+        abort(404)
+    if not services.is_open(attempt):
+        attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
+    try:
+        saved_at = services.save_answer(attempt, question_id, response, seq)
+    except services.LateSave as error:
+        db.session.commit()  # the attempt may have just been closed and graded
+        return jsonify(saved=False, error=str(error), closed=True), 409
+    except services.ExamError as error:
+        db.session.rollback()
+        return jsonify(saved=False, error=str(error)), 400
+    remaining = services.remaining_seconds(attempt.deadline)  # before the commit expires the attempt
+    db.session.commit()
+    return _saved(question_id, seq, saved_at, remaining)
+
+
+def _saved(question_id: int, seq: int, saved_at, remaining: int):
     return jsonify(saved=True, question=question_id, seq=seq, saved_at=saved_at.isoformat() + "Z",
                    remaining=remaining)
 
