@@ -1,4 +1,5 @@
-"""The databases a benchmark runs on: a temporary SQLite file, a temporary PostgreSQL server."""
+"""The databases a benchmark runs on: a temporary SQLite file, a temporary PostgreSQL server
+(with PostgreSQL's default durability: every commit is flushed to disk)."""
 import tempfile
 from collections.abc import Iterator
 
@@ -17,7 +18,7 @@ def each_database(names: str) -> Iterator[tuple[str, str]]:
             if bin_dir is None:
                 print("\n== PostgreSQL: not found (install Debian's postgresql), skipped")
                 continue
-            server = TemporaryPostgres(bin_dir).start()
+            server = TemporaryPostgres(bin_dir, durable=True).start()  # as in production: commits are flushed
             try:
                 yield "PostgreSQL", server.url
             finally:

@@ -28,8 +28,12 @@ def _free_port() -> int:
 
 
 class TemporaryPostgres:
-    def __init__(self, bin_dir: Path):
+    """``durable``: commits reach the disk as on a production server (benchmarks); the tests
+    leave that out for speed."""
+
+    def __init__(self, bin_dir: Path, durable: bool = False):
         self.bin_dir = bin_dir
+        self.durable = durable
         self.port = _free_port()
         self.root = Path(tempfile.mkdtemp(prefix="examsite-pg-"))
         self.data = self.root / "data"
@@ -55,9 +59,9 @@ class TemporaryPostgres:
     def start(self) -> "TemporaryPostgres":
         self._run("initdb", "-D", str(self.data), "-U", "examsite", "--auth=trust",
                   "-E", "UTF8", "--locale=C")
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200")
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "start")
         import psycopg
 
