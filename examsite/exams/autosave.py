@@ -63,7 +63,7 @@ class PaperMemory:
         return len(self._papers)
 
 
-# About 5 KB a paper of 50 questions (the shapes are shared): some 25 MB per worker at most.
+# About 4 KB a paper of 50 questions (the shapes are shared): some 20 MB per worker at most.
 papers = PaperMemory(5000)
 _shapes: dict[Shape, Shape] = {}
 
