@@ -2,6 +2,7 @@
 import sqlite3
 import time
 
+from flask import request
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -70,6 +71,17 @@ def write_transaction() -> None:
     db.session.rollback()
     db.session.connection(execution_options={"sqlite_write": True})
 
+
+
+def posts_lock_first(blueprint, except_for: tuple[str, ...] = ()) -> None:
+    """Every POST of this blueprint (an admin's change) starts with write_transaction(), before
+    it reads: on SQLite, while examinees are saving answers, a change that read first would be
+    refused as soon as any autosave committed in between. Views named in ``except_for`` manage
+    their transactions themselves (they do slow work, such as checking a password, first)."""
+    @blueprint.before_request
+    def _lock_first():
+        if request.method == "POST" and request.endpoint not in except_for:
+            write_transaction()
 
 # A pooled connection that sat unused may have been dropped (the database restarted, a firewall
 # forgot it): it is tried before use, and replaced when it fails. One just given back is not

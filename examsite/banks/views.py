@@ -5,7 +5,7 @@ from flask import (
 )
 from flask_login import current_user
 from ..accounts.access import role_required
-from ..extensions import db
+from ..extensions import db, posts_lock_first
 from ..models import QUESTION_TYPES, Bank, BankUpload, Question
 from . import services
 from .display import shown
@@ -14,6 +14,7 @@ from .forms import BankConfirmForm, BankUploadForm, QuestionForm
 from .readers import XLSX_COLUMNS
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")
+posts_lock_first(bp)
 
 
 @bp.get("/")

@@ -100,6 +100,7 @@ def quick_save(attempt_id: int, user_id: int, question_id: int, response, seq: i
             papers.put(attempt_id, kept)
         shape = kept.shapes.get(question_id)
         if shape is None or not valid_response(shape, response):
+            papers.forget(attempt_id)  # read afresh next time, should the kept paper be another's
             return None
         moment = now()
         stored = connection.execute(_upsert(connection.dialect.name), {

@@ -9,7 +9,7 @@ from ..accounts.access import role_required
 from ..banks.display import shown
 from ..banks.parser import LETTERS
 from ..clock import from_local, to_local
-from ..extensions import db
+from ..extensions import db, posts_lock_first
 from ..models import QUESTION_TYPES, Attempt, Exam, PaperPlan, Tier
 from ..roster.services import subtree_ids, tiers, tree_rows
 from . import services
@@ -17,6 +17,7 @@ from ..forms import ActionForm
 from .forms import LOCAL_FORMAT, ExamForm, PlanForm
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
+posts_lock_first(bp)
 
 
 @bp.get("/")

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..accounts.access import role_required
 from ..clock import now, to_local
-from ..extensions import db
+from ..extensions import db, posts_lock_first
 from ..forms import ActionForm
 from ..kept_uploads import keep
 from ..models import RankTier, RosterUpload, Tier, Unit
@@ -13,6 +13,7 @@ from . import services
 from .forms import RankForm, RosterConfirmForm, RosterUploadForm, TierForm, UnitForm
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
+posts_lock_first(bp)
 
 
 @bp.get("/")

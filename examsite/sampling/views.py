@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..accounts.access import role_required
 from ..accounts.services import lock_message, note_failure
-from ..extensions import db, write_transaction
+from ..extensions import db, posts_lock_first, write_transaction
 from ..forms import ActionForm
 from ..models import Draw, Exam, Tier
 from ..roster.services import tree_rows
@@ -19,6 +19,7 @@ from .forms import AssignForm, CodeLoginForm, DrawForm, VoidForm
 from .sampler import SampleError
 
 bp = Blueprint("draws", __name__)
+posts_lock_first(bp, except_for=("draws.code_login",))
 
 
 @bp.get("/draws/")

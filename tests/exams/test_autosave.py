@@ -37,6 +37,7 @@ def _taking(auth, client, db, number="0001"):
     db.session.commit()
     auth.login(number, PASSWORD)
     attempt = db.session.get(Attempt, start(auth, client, exam))
+    autosave.papers.forget(attempt.id)  # one kept by an earlier test, whose attempt had this id
     single = [item["id"] for item in attempt.paper if item["type"] == "single"]
     return attempt, single
 
@@ -75,9 +76,11 @@ def test_a_kept_paper_never_vouches_for_another_attempt(db, auth, client, app):
     assert autosave.papers.get(attempt.id) is None  # forgotten, then read afresh on the next save
     assert save(client, auth, attempt.id, 424242, "A", seq=2).status_code == 400
     assert save(client, auth, attempt.id, single[0], "H", seq=3).status_code == 400  # 4 options, not 8
+    assert save(client, auth, attempt.id, single[0], "D", seq=4).status_code == 200
     assert autosave.papers.get(attempt.id).seed == attempt.seed
 
     other = app.test_client()  # someone else, with the first examinee's paper kept
+    db.session.rollback()  # the test's own transaction began before the saves committed
     factories.examinee("0002")
     db.session.commit()
     intruder = AuthActions(other)
