@@ -1,6 +1,6 @@
 """Benchmark: many examinees start a test at once, autosave every answer, and submit.
 
-    .venv/bin/python bench/exam_load.py --examinees 500 [--answers 50] [--think 0] [--databases sqlite,postgresql]
+    .venv/bin/python bench/exam_load.py --examinees 500 [--answers 50] [--bank 5000] [--think 0] [--databases sqlite,postgresql]
 
 For each database the app runs under gunicorn on 127.0.0.1; driver processes (threads inside,
 bounded in count and time) play the examinees in three phases, as a test morning goes:
@@ -46,8 +46,9 @@ def free_port() -> int:
 
 # ---- the data ---------------------------------------------------------------------------------
 
-def prepare(url: str, examinees: int, answers: int) -> int:
-    """Migrate, then add a bank, a test open now, and the examinees. Returns the test id."""
+def prepare(url: str, examinees: int, answers: int, bank: int = 5000) -> int:
+    """Migrate, then add a bank of ``bank`` questions (each paper draws from all of them), a test
+    open now, and the examinees. Returns the test id."""
     from datetime import timedelta
 
     from flask_migrate import upgrade
@@ -63,7 +64,7 @@ def prepare(url: str, examinees: int, answers: int) -> int:
         upgrade()
         unit = Unit(name="基准区")
         db.session.add(unit)
-        bank_id = _bank(db, answers * 2, now())
+        bank_id = _bank(db, max(bank, answers), now())
         tier = db.session.query(Tier).filter_by(name="一般干部").one()
         exam = Exam(title="基准测试", mode="all", opens_at=now() - timedelta(hours=1),
                     closes_at=now() + timedelta(hours=3))
@@ -283,7 +284,7 @@ def percentiles(samples: list[tuple[float, float]]) -> str:
 
 
 def run(name: str, url: str, args) -> None:
-    exam_id = prepare(url, args.examinees, args.answers)
+    exam_id = prepare(url, args.examinees, args.answers, args.bank)
     port = free_port()
     server = serve(url, port, args.workers, args.threads)
     try:
@@ -298,7 +299,8 @@ def run(name: str, url: str, args) -> None:
     logins, starts, saves = timings.get("login", []), timings.get("start", []), timings.get("save", [])
     save_rate, _ = rate(saves)
     ceiling, _ = rate(health.get("healthz", []))
-    print(f"\n== {name}: {args.examinees} examinees × {args.answers} answers, {args.think:g} s between answers, "
+    print(f"\n== {name}: {args.examinees} examinees × {args.answers} answers from a bank of {max(args.bank, args.answers)}, "
+          f"{args.think:g} s between answers, "
           f"gunicorn gthread {args.workers}×{args.threads}, {args.drivers} driver processes")
     print(f"run time               {elapsed:.1f} s")
     print(f"logins                 {len(logins)} at {rate(logins)[0]:.1f}/s, {percentiles(logins)}")
@@ -318,6 +320,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examinees", type=int, default=500)
     parser.add_argument("--answers", type=int, default=50)
+    parser.add_argument("--bank", type=int, default=5000, help="questions in the bank the papers are drawn from")
     parser.add_argument("--think", type=float, default=0.0, help="seconds between an examinee's answers (±50%%)")
     parser.add_argument("--start-spread", type=float, default=10.0, help="seconds over which all press start")
     parser.add_argument("--login-concurrency", type=int, default=16, help="logins in flight at once")

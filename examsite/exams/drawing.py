@@ -54,29 +54,54 @@ def check_plan(sections: list[Section], pool: list[dict]) -> list[Shortage]:
     return short
 
 
-def draw_paper(sections: list[Section], pool: list[dict], seed: str) -> list[dict]:
-    """Draw each section's questions without repeats, then shuffle options of choice questions.
+@dataclass(frozen=True)
+class Pick:
+    """One drawn question: which, for which section, its options in the order shown."""
+    question_id: int
+    section: Section
+    order: list[int]
 
-    ``pool`` holds questions as dicts: id, qtype, stem, options, answer, explanation,
-    regulation, difficulty. Sorting the pool by id first makes the draw independent of the
-    order the database returned the rows in.
+
+def choose(sections: list[Section], pool: list[dict], seed: str) -> list[Pick]:
+    """Draw each section's questions without repeats, and shuffle the options of choice questions.
+
+    ``pool`` needs of each question only id, qtype, regulation, difficulty and its options (the
+    list, or their number as ``option_count``): at the start of a test everyone draws at once,
+    so the stems and keys are read only for the questions drawn. Sorting the pool by id first
+    makes the draw independent of the order the database returned the rows in.
     """
     rng = random.Random(seed)
     ordered = sorted(pool, key=lambda q: q["id"])
     used: set[int] = set()
-    paper = []
+    picks = []
     for section in sections:
         candidates = [q for q in ordered if section.accepts(q) and q["id"] not in used]
         if len(candidates) < section.count:
             raise ValueError(f"not enough {section.qtype} questions: {len(candidates)} < {section.count}")
         for question in rng.sample(candidates, section.count):
             used.add(question["id"])
-            order = list(range(len(question["options"])))
+            count = question["option_count"] if "option_count" in question else len(question["options"])
+            order = list(range(count))
             if question["qtype"] in SHUFFLED_TYPES:
                 rng.shuffle(order)
-            paper.append({
-                "id": question["id"], "type": question["qtype"], "stem": question["stem"],
-                "options": list(question["options"]), "order": order, "answer": question["answer"],
-                "explanation": question.get("explanation"), "points": section.points,
-            })
+            picks.append(Pick(question["id"], section, order))
+    return picks
+
+
+def freeze(picks: list[Pick], questions: dict[int, dict]) -> list[dict]:
+    """The paper: each picked question as it is now (stem, options, key, explanation), so later
+    edits of the bank never change it. ``questions`` maps ids to full question dicts."""
+    paper = []
+    for pick in picks:
+        question = questions[pick.question_id]
+        paper.append({
+            "id": pick.question_id, "type": question["qtype"], "stem": question["stem"],
+            "options": list(question["options"]), "order": pick.order, "answer": question["answer"],
+            "explanation": question.get("explanation"), "points": pick.section.points,
+        })
     return paper
+
+
+def draw_paper(sections: list[Section], pool: list[dict], seed: str) -> list[dict]:
+    """``choose()`` then ``freeze()`` from a pool of full question dicts."""
+    return freeze(choose(sections, pool, seed), {q["id"]: q for q in pool})

@@ -17,7 +17,7 @@ from ..models import (
     Tier, Unit, User,
 )
 from ..roster.services import subtree_ids, unit_children
-from .drawing import Section, Shortage, check_plan, draw_paper
+from .drawing import Section, Shortage, check_plan, choose, freeze
 from .grading import ALL_OR_NOTHING, PARTIAL, grade_paper, shape_of, valid_response
 
 MODES = {"all": "全员测试", "sample": "随机抽测"}
@@ -80,12 +80,22 @@ def save_exam(exam: Exam | None, fields: ExamFields, unit_ids: list[int]) -> Exa
 
 
 def question_pool() -> list[dict]:
-    """Every question in use, as the drawer takes them."""
+    """Every question in use, with what drawing chooses by (not its text: see ``draw()``)."""
+    rows = db.session.connection().execute(select(  # plain rows: this runs at every start
+        Question.id, Question.qtype, Question.regulation, Question.difficulty,
+        func.json_array_length(Question.options),
+    ).where(Question.retired.is_(False)))
+    return [{"id": id_, "qtype": qtype, "regulation": regulation, "difficulty": difficulty, "option_count": count}
+            for id_, qtype, regulation, difficulty, count in rows]
+
+
+def draw(sections: list[Section], seed: str) -> list[dict]:
+    """A paper drawn from the questions in use; only the drawn ones are read in full."""
+    picks = choose(sections, question_pool(), seed)
     rows = db.session.execute(select(
-        Question.id, Question.qtype, Question.stem, Question.options, Question.answer,
-        Question.explanation, Question.regulation, Question.difficulty,
-    ).where(Question.retired.is_(False))).all()
-    return [row._asdict() for row in rows]
+        Question.id, Question.qtype, Question.stem, Question.options, Question.answer, Question.explanation,
+    ).where(Question.id.in_([pick.question_id for pick in picks]))).all()
+    return freeze(picks, {row.id: row._asdict() for row in rows})
 
 
 def parse_sections(rows: list[dict]) -> list[Section]:
@@ -152,7 +162,7 @@ def plan_total(plan: PaperPlan) -> float:
 
 
 def preview_paper(plan: PaperPlan) -> list[dict]:
-    return draw_paper(plan_sections(plan), question_pool(), secrets.token_hex(8))
+    return draw(plan_sections(plan), secrets.token_hex(8))
 
 
 def copy_exam(exam: Exam) -> Exam:
@@ -251,7 +261,7 @@ def start_attempt(exam: Exam, staff: Staff) -> Attempt:
         raise ExamError("测试已经结束。")
     plan = plan_for(exam, staff)
     seed = secrets.token_hex(8)
-    paper = draw_paper(plan_sections(plan), question_pool(), seed)
+    paper = draw(plan_sections(plan), seed)
     attempt = Attempt(
         exam_id=exam.id, staff_id=staff.id, plan_id=plan.id, number=(latest.number + 1 if latest else 1),
         seed=seed, paper=paper, started_at=moment,

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from examsite import clock
 from examsite.exams import services
+from examsite.exams.drawing import Section, draw_paper
 from examsite.models import Answer, Attempt, AuditLog, Question
 
 from .. import factories
@@ -47,6 +48,19 @@ def test_start_draws_a_paper_and_fixes_the_deadline(setup, auth, client, db):
     assert [item["type"] for item in attempt.paper].count("single") == 2 and len(attempt.paper) == 6
     assert attempt.started_at == START and attempt.deadline == START + timedelta(minutes=30)
     assert attempt.seed and attempt.number == 1
+
+
+def test_the_drawn_paper_is_the_pure_draw_of_the_bank(db):
+    """services.draw() reads only what choosing needs, then the drawn questions in full: the
+    paper is the one drawing_paper() makes from every question read in full."""
+    factories.bank()
+    db.session.commit()
+    full = [{"id": q.id, "qtype": q.qtype, "stem": q.stem, "options": q.options, "answer": q.answer,
+             "explanation": q.explanation, "regulation": q.regulation, "difficulty": q.difficulty}
+            for q in db.session.scalars(select(Question))]
+    plan = [Section("single", 3, 2), Section("multiple", 2, 3), Section("judge", 2, 1), Section("fill", 1, 2)]
+    for seed in ("a", "b", "c"):
+        assert services.draw(plan, seed) == draw_paper(plan, full, seed)
 
 
 def test_deadline_never_later_than_the_window(db, auth, client):

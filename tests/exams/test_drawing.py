@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from examsite.exams.drawing import Section, check_plan, draw_paper
+from examsite.exams.drawing import Section, check_plan, choose, draw_paper, freeze
 
 
 def pool():
@@ -68,3 +68,14 @@ def test_check_plan_names_the_short_section():
     assert len(short) == 1 and short[0].section.qtype == "fill" and short[0].available == 4
     with pytest.raises(ValueError):
         draw_paper(plan, pool(), "s")
+
+
+def test_choosing_needs_only_the_number_of_options():
+    """At a test's start the pool is read without stems and keys: the same seed picks the same
+    questions and option orders, and freezing the picks gives the same paper."""
+    questions = pool()
+    light = [{"id": q["id"], "qtype": q["qtype"], "regulation": q["regulation"], "difficulty": q["difficulty"],
+              "option_count": len(q["options"])} for q in questions]
+    picks = choose(PLAN, light, "abc")
+    assert picks == choose(PLAN, questions, "abc")
+    assert freeze(picks, {q["id"]: q for q in questions}) == draw_paper(PLAN, questions, "abc")
