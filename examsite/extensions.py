@@ -10,8 +10,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event, exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import Pool
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -72,7 +72,6 @@ def write_transaction() -> None:
     db.session.connection(execution_options={"sqlite_write": True})
 
 
-
 def posts_lock_first(blueprint, except_for: tuple[str, ...] = ()) -> None:
     """Every POST of this blueprint (an admin's change) starts with write_transaction(), before
     it reads: on SQLite, while examinees are saving answers, a change that read first would be
@@ -82,6 +81,7 @@ def posts_lock_first(blueprint, except_for: tuple[str, ...] = ()) -> None:
     def _lock_first():
         if request.method == "POST" and request.endpoint not in except_for:
             write_transaction()
+
 
 # A pooled connection that sat unused may have been dropped (the database restarted, a firewall
 # forgot it): it is tried before use, and replaced when it fails. One just given back is not
