@@ -253,3 +253,20 @@ def test_not_open_yet_and_already_closed(db, auth, client):
     assert db.session.scalar(select(func.count(Attempt.id))) == 0
     home = client.get("/my/").get_data(as_text=True)
     assert "即将开始" in home and "已结束（未参加）" in home
+
+
+def test_the_home_list_closes_an_expired_attempt_and_goes_on_listing(db, auth, client):
+    """Closing takes a write transaction in the middle of the list (see close_if_expired)."""
+    clock.freeze(START)
+    factories.bank()
+    first = factories.exam(title="先开考的测试", minutes=30, opens=START - timedelta(hours=1))
+    factories.exam(title="后列出的测试", opens=START - timedelta(hours=2))
+    factories.examinee("0001")
+    auth.login("0001", PASSWORD)
+    attempt_id = start(auth, client, first)
+    clock.freeze(START + timedelta(minutes=31))
+    db.session.rollback()
+    home = client.get("/my/").get_data(as_text=True)
+    assert "先开考的测试" in home and "后列出的测试" in home
+    db.session.rollback()
+    assert db.session.get(Attempt, attempt_id).closed_by == "deadline"
