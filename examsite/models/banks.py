@@ -1,11 +1,12 @@
 """Question banks (题库) and their questions."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, Numeric, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
+from .uploads import KeptUpload
 
 #: question type → how the interface names it
 QUESTION_TYPES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
@@ -62,16 +63,10 @@ class Question(db.Model):
     bank: Mapped[Bank] = relationship(back_populates="questions")
 
 
-class BankUpload(db.Model):
+class BankUpload(KeptUpload, db.Model):
     """An uploaded bank file waiting for the admin to confirm its preview.
 
     Kept in the database, not on an app server's disk, so any server can take the confirm.
     """
 
     __tablename__ = "bank_upload"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now, index=True)

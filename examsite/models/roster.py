@@ -1,11 +1,12 @@
 """Units (a tree), cadre tiers and the roster of staff (花名册)."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
+from .uploads import KeptUpload
 
 #: Tiers every installation starts with, highest first; the admin may add more.
 DEFAULT_TIERS = ("县处级", "乡科级", "一般干部")
@@ -102,14 +103,8 @@ class RankTier(db.Model):
     tier: Mapped[Tier] = relationship()
 
 
-class RosterUpload(db.Model):
+class RosterUpload(KeptUpload, db.Model):
     """A roster file between its preview and the admin's confirmation, so any app server can
     take the confirmation. Deleted once imported."""
 
     __tablename__ = "roster_upload"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now, index=True)
