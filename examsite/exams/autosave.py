@@ -14,6 +14,7 @@ of another shape, a closed or foreign attempt, an older write arriving late — 
 """
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from threading import Lock
 
@@ -113,20 +114,16 @@ def quick_save(attempt_id: int, user_id: int, question_id: int, response, seq: i
     return moment, kept.deadline
 
 
-_UPSERTS: dict[str, object] = {}
-
-
+@cache
 def _upsert(dialect: str):
     """Written out once per database. On PostgreSQL the attempt row is share-locked: a close
     locks it for update, so a save and a close cannot cross; on SQLite the write lock taken up
     front does the same."""
-    if dialect not in _UPSERTS:
-        lock = " FOR SHARE OF attempt" if dialect == "postgresql" else ""
-        _UPSERTS[dialect] = answer_statement(
-            "INSERT INTO answer (attempt_id, question_id, response, client_seq, saved_at) "
-            "SELECT attempt.id, :question_id, :response, :client_seq, :saved_at "
-            "FROM attempt JOIN staff ON staff.id = attempt.staff_id JOIN \"user\" ON \"user\".id = staff.user_id "
-            "WHERE attempt.id = :attempt_id AND attempt.seed = :seed AND attempt.submitted_at IS NULL "
-            "AND attempt.deadline >= :saved_at AND \"user\".id = :user_id AND \"user\".active "
-            "AND \"user\".role = 'examinee'" + lock + " " + NEWER_ANSWER_WINS)
-    return _UPSERTS[dialect]
+    lock = " FOR SHARE OF attempt" if dialect == "postgresql" else ""
+    return answer_statement(
+        "INSERT INTO answer (attempt_id, question_id, response, client_seq, saved_at) "
+        "SELECT attempt.id, :question_id, :response, :client_seq, :saved_at "
+        "FROM attempt JOIN staff ON staff.id = attempt.staff_id JOIN \"user\" ON \"user\".id = staff.user_id "
+        "WHERE attempt.id = :attempt_id AND attempt.seed = :seed AND attempt.submitted_at IS NULL "
+        "AND attempt.deadline >= :saved_at AND \"user\".id = :user_id AND \"user\".active "
+        "AND \"user\".role = 'examinee'" + lock + " " + NEWER_ANSWER_WINS)
