@@ -286,8 +286,8 @@ def open_attempt_row(attempt_id: int, user_id: int):
         "attempt_id": attempt_id, "user_id": user_id}).one_or_none()
 
 
-def is_open(attempt) -> bool:
-    return attempt.submitted_at is None and now() <= attempt.deadline
+def is_open(attempt, at: datetime) -> bool:
+    return attempt.submitted_at is None and at <= attempt.deadline
 
 
 @cache
@@ -301,7 +301,7 @@ def _own_attempt_query(lock: bool, row: bool = False):
     return query.with_for_update(of=Attempt.__table__ if row else Attempt) if lock else query
 
 
-def close_if_expired(attempt: Attempt) -> bool:
+def close_if_expired(attempt: Attempt, at: datetime | None = None) -> bool:
     """Close and grade an attempt whose deadline has passed. True when it is closed.
 
     Closing writes, so it first takes a write transaction and reads the attempt again, locked:
@@ -310,7 +310,7 @@ def close_if_expired(attempt: Attempt) -> bool:
     """
     if attempt.submitted_at is not None:
         return True
-    if now() <= attempt.deadline:
+    if (at or now()) <= attempt.deadline:
         return False
     write_transaction()
     db.session.refresh(attempt, with_for_update=True)
@@ -319,22 +319,23 @@ def close_if_expired(attempt: Attempt) -> bool:
     return True
 
 
-def save_answer(attempt: Attempt, question_id: int, response, seq: int) -> datetime:
+def save_answer(attempt: Attempt, question_id: int, response, seq: int, at: datetime | None = None) -> datetime:
     """Store one answer; an older write (lower seq) never overwrites a newer one.
 
-    Returns when the stored answer was saved. Raises LateSave after the deadline. An open
-    attempt may be given as the row of ``open_attempt_row()``.
+    Returns when the stored answer was saved (``at``, or now). Raises LateSave after the
+    deadline. An attempt found open at ``at`` may be given as the row of ``open_attempt_row()``:
+    judged at that same moment, it is never closed here.
     """
+    moment = at or now()
     if attempt.submitted_at is not None:
         raise LateSave("本次答题已经交卷，答案不能再修改。")
-    if close_if_expired(attempt):
+    if close_if_expired(attempt, moment):
         raise LateSave("答题时间已到，试卷已自动交卷，这个答案没有保存。")
     item = paper_item(attempt, question_id)
     if item is None:
         raise ExamError("这道题不在您的试卷中。")
     if not valid_response(shape_of(item), response):
         raise ExamError("答案格式不正确。")
-    moment = now()
     db.session.connection().execute(ANSWER_UPSERT, {
         "attempt_id": attempt.id, "question_id": question_id, "response": response, "client_seq": seq,
         "saved_at": moment})

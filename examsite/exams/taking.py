@@ -147,17 +147,18 @@ def _save_the_full_way(attempt_id: int, user_id: int, question_id: int, response
     attempt = services.open_attempt_row(attempt_id, user_id)
     if attempt is None:
         abort(404)
-    if not services.is_open(attempt):
+    moment = now()  # one moment for both looks at the clock: a row found open is never closed
+    if not services.is_open(attempt, moment):
         attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
     try:
-        saved_at = services.save_answer(attempt, question_id, response, seq)
+        saved_at = services.save_answer(attempt, question_id, response, seq, at=moment)
     except services.LateSave as error:
         db.session.commit()  # the attempt may have just been closed and graded
         return jsonify(saved=False, error=str(error), closed=True), 409
     except services.ExamError as error:
         db.session.rollback()
         return jsonify(saved=False, error=str(error)), 400
-    remaining = services.remaining_seconds(attempt.deadline)  # before the commit expires the attempt
+    remaining = services.remaining_seconds(attempt.deadline, saved_at)  # before the commit expires it
     db.session.commit()
     return _saved(question_id, seq, saved_at, remaining)
 

@@ -148,3 +148,19 @@ def test_a_connection_dropped_while_idle_is_replaced(postgres_server, monkeypatc
 def _terminate(server, pid: int) -> None:
     with psycopg.connect(host="127.0.0.1", port=server.port, user="examsite", dbname="postgres", autocommit=True) as conn:
         conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+def test_the_full_way_reads_the_clock_once(db, auth, client, monkeypatch):
+    """The deadline passes between the full way's first look at the attempt and the save: the
+    save is judged at one moment, so it is stored (it was in time) instead of failing."""
+    factories.bank()
+    attempt, single = _taking(auth, client, db)
+    monkeypatch.setattr(autosave, "quick_save", lambda *args: None)  # the quick way declines
+    moments = iter([attempt.deadline] + [attempt.deadline + timedelta(seconds=1)] * 10)
+    for module in ("taking", "services"):  # each has the clock's now() by name
+        monkeypatch.setattr(f"examsite.exams.{module}.now", lambda: next(moments))
+    response = save(client, auth, attempt.id, single[0], "A")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["remaining"] == 0
+    db.session.rollback()
+    assert db.session.scalars(select(Answer.question_id)).all() == [single[0]]
