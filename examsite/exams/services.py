@@ -19,6 +19,7 @@ from ..models import (
 from ..roster.services import subtree_ids, unit_children
 from .drawing import Section, Shortage, check_plan, choose, freeze
 from .grading import ALL_OR_NOTHING, PARTIAL, grade_paper, shape_of, valid_response
+from .pool import question_pool
 
 MODES = {"all": "全员测试", "sample": "随机抽测"}
 SCORE_SHOWN = {"on_submit": "交卷后立即看到", "after_close": "测试结束后看到", "never": "不向考生显示（以通报为准）"}
@@ -77,16 +78,6 @@ def save_exam(exam: Exam | None, fields: ExamFields, unit_ids: list[int]) -> Exa
            detail={"mode": exam.mode, "opens_at": exam.opens_at.isoformat(),
                    "closes_at": exam.closes_at.isoformat(), "units": [u.path for u in units]})
     return exam
-
-
-def question_pool() -> list[dict]:
-    """Every question in use, with what drawing chooses by (not its text: see ``draw()``)."""
-    rows = db.session.connection().execute(select(  # plain rows: this runs at every start
-        Question.id, Question.qtype, Question.regulation, Question.difficulty,
-        func.json_array_length(Question.options),
-    ).where(Question.retired.is_(False)))
-    return [{"id": id_, "qtype": qtype, "regulation": regulation, "difficulty": difficulty, "option_count": count}
-            for id_, qtype, regulation, difficulty, count in rows]
 
 
 def draw(sections: list[Section], seed: str) -> list[dict]:

@@ -3,6 +3,8 @@
 Nothing an examinee's browser receives carries an answer key or an explanation before his
 attempt is closed: the test page is built from ``examinee_view()``, which leaves them out.
 """
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -110,16 +112,36 @@ def paper(attempt_id: int):
                            form=ActionForm())
 
 
-def examinee_view(paper: list[dict]) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class ExamineeOption:
+    value: str  # the option's letter in the bank: what a save sends
+    label: str  # the letter the examinee sees, in his order
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExamineeQuestion:
+    """A question as the examinee may see it. Attributes, not dict keys: the test page reads
+    some 2,000 of them, and a template reaches an attribute at once but a key only after a
+    failed attribute lookup."""
+    number: int
+    id: int
+    type: str
+    stem: str
+    options: list[ExamineeOption]
+    blanks: int
+    points: float
+
+
+def examinee_view(paper: list[dict]) -> list[ExamineeQuestion]:
     """The paper as the examinee may see it: options in his order, labelled by their bank letter
     (which tells nothing of the key), and no key, no explanation."""
     view = []
     for number, item in enumerate(paper, start=1):
-        options = [{"value": LETTERS[i], "label": LETTERS[position], "text": item["options"][i]}
+        options = [ExamineeOption(LETTERS[i], LETTERS[position], item["options"][i])
                    for position, i in enumerate(item["order"])]
         blanks = len(item["answer"]) if item["type"] == "fill" else 0
-        view.append({"number": number, "id": item["id"], "type": item["type"], "stem": item["stem"],
-                     "options": options, "blanks": blanks, "points": item["points"]})
+        view.append(ExamineeQuestion(number, item["id"], item["type"], item["stem"], options, blanks, item["points"]))
     return view
 
 

@@ -63,6 +63,16 @@ class Question(db.Model):
     bank: Mapped[Bank] = relationship(back_populates="questions")
 
 
+class QuestionRevision(db.Model):
+    """One row, whose token the database's own triggers renew whenever any question is added,
+    changed or removed (migration 0008). The pool a test's start draws from is kept per worker
+    under this token. Written by nothing else."""
+    __tablename__ = "question_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(36))
+
+
 class BankUpload(KeptUpload, db.Model):
     """An uploaded bank file waiting for the admin to confirm its preview.
 
