@@ -4,6 +4,7 @@ from flask import Flask, render_template
 from . import config as config_module
 from . import formatting
 from .clock import to_local
+from .exams.gate import AutosaveGate
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 
 
@@ -22,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_template_helpers(app)
     _register_error_pages(app)
     _register_commands(app)
+    app.wsgi_app = AutosaveGate(app)
     return app
 
 

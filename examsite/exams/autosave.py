@@ -14,17 +14,16 @@ of another shape, a closed or foreign attempt, an older write arriving late — 
 """
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from datetime import datetime
 from threading import Lock
 
 from sqlalchemy import select
 
 from ..clock import now
-from ..extensions import db
-from ..models import Attempt
+from ..models import Answer, Attempt
 from .grading import Shape, shape_of, valid_response
-from .services import NEWER_ANSWER_WINS, answer_statement
+from .services import NEWER_ANSWER_WINS, answer_statement, remaining_seconds
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,10 @@ papers = PaperMemory(5000)
 _shapes: dict[Shape, Shape] = {}
 
 
-def _read_paper(connection, attempt_id: int) -> KeptPaper | None:
-    row = connection.execute(select(Attempt.seed, Attempt.deadline, Attempt.paper).where(
-        Attempt.id == attempt_id, Attempt.submitted_at.is_(None))).one_or_none()
+def _read_paper(engine, attempt_id: int) -> KeptPaper | None:
+    with engine.connect() as connection:
+        row = connection.execute(select(Attempt.seed, Attempt.deadline, Attempt.paper).where(
+            Attempt.id == attempt_id, Attempt.submitted_at.is_(None))).one_or_none()
     if row is None:
         return None
     shapes = {}
@@ -81,37 +81,88 @@ def _read_paper(connection, attempt_id: int) -> KeptPaper | None:
     return KeptPaper(row.seed, row.deadline, shapes)
 
 
-def quick_save(attempt_id: int, user_id: int, question_id: int, response, seq: int) -> tuple[datetime, datetime] | None:
-    """Store the answer if nothing stands in the way: (saved at, deadline). None: go the full way.
-
-    Runs on a connection of its own, outside the request's session: on PostgreSQL the single
-    statement is its own transaction (no BEGIN or COMMIT to wait for); on SQLite it takes the
-    write lock first, as every writer there must.
-    """
-    with db.engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.execution_options(sqlite_write=True)
-        else:
-            connection.execution_options(isolation_level="AUTOCOMMIT")
-        kept = papers.get(attempt_id)
+def quick_save(engine, attempt_id: int, user_id: int, question_id: int, response,
+               seq: int) -> tuple[datetime, datetime] | None:
+    """Store the answer if nothing stands in the way: (saved at, deadline). None: go the full way."""
+    kept = papers.get(attempt_id)
+    if kept is None:
+        kept = _read_paper(engine, attempt_id)
         if kept is None:
-            kept = _read_paper(connection, attempt_id)
-            if kept is None:
-                return None
-            papers.put(attempt_id, kept)
-        shape = kept.shapes.get(question_id)
-        if shape is None or not valid_response(shape, response):
-            papers.forget(attempt_id)  # read afresh next time, should the kept paper be another's
             return None
-        moment = now()
-        stored = connection.execute(_upsert(connection.dialect.name), {
-            "attempt_id": attempt_id, "seed": kept.seed, "user_id": user_id, "question_id": question_id,
-            "response": response, "client_seq": seq, "saved_at": moment}).rowcount
-        connection.commit()
+        papers.put(attempt_id, kept)
+    shape = kept.shapes.get(question_id)
+    if shape is None or not valid_response(shape, response):
+        papers.forget(attempt_id)  # read afresh next time, should the kept paper be another's
+        return None
+    moment = now()
+    stored = _store(engine, {"attempt_id": attempt_id, "seed": kept.seed, "user_id": user_id,
+                             "question_id": question_id, "response": response, "client_seq": seq,
+                             "saved_at": moment})
     if stored != 1:
         papers.forget(attempt_id)
         return None
     return moment, kept.deadline
+
+
+def _store(engine, values: dict) -> int:
+    """Run the statement on a pooled connection of the driver's own, outside any session: as
+    SQLAlchemy would run it (its own converters for the JSON and the time), without the cost of
+    a SQLAlchemy connection and execution on every save. On PostgreSQL the single statement is
+    its own transaction (no BEGIN or COMMIT to wait for); on SQLite it takes the write lock
+    first, as every writer there must. Returns the number of rows written."""
+    statement = _driver_statement(engine.dialect)
+    for name, convert in statement.converters.items():
+        values[name] = convert(values[name])
+    parameters = [values[name] for name in statement.order] if statement.order else values
+    pooled = engine.raw_connection()
+    try:
+        connection = pooled.driver_connection
+        if engine.dialect.name == "sqlite":
+            cursor = connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                cursor.execute(statement.sql, parameters)
+                stored = cursor.rowcount
+                cursor.execute("COMMIT")
+            except BaseException:
+                connection.rollback()
+                raise
+        else:
+            connection.autocommit = True
+            try:
+                cursor = connection.execute(statement.sql, parameters)
+                stored = cursor.rowcount
+            finally:
+                connection.autocommit = False  # as the pool hands its connections out
+        cursor.close()
+        return stored
+    finally:
+        pooled.close()  # back to the pool
+
+
+@dataclass(frozen=True)
+class _DriverStatement:
+    sql: str
+    order: tuple[str, ...] | None  # the parameters in order, for a driver that takes them by position
+    converters: dict  # parameter name → SQLAlchemy's own conversion for this database
+
+
+@lru_cache(maxsize=8)
+def _driver_statement(dialect) -> _DriverStatement:
+    compiled = _upsert(dialect.name).compile(dialect=dialect)
+    converters = {}
+    for name in ("response", "saved_at"):
+        convert = Answer.__table__.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            converters[name] = convert
+    return _DriverStatement(compiled.string, tuple(compiled.positiontup) if compiled.positional else None,
+                            converters)
+
+
+def acknowledgement(question_id: int, seq: int, saved_at: datetime, deadline: datetime) -> dict:
+    """What the browser is told of a stored answer, whichever way it was stored."""
+    return {"saved": True, "question": question_id, "seq": seq, "saved_at": saved_at.isoformat() + "Z",
+            "remaining": remaining_seconds(deadline, saved_at)}
 
 
 @cache

@@ -44,8 +44,8 @@ def _own_attempt(attempt_id: int, lock: bool = False, user_id: int | None = None
 
 def _session_user_id() -> int | None:
     """The logged-in user's id as the login stored it in the session, or after Flask-Login has
-    restored the login from its remember cookie. The autosave, the busiest request, takes it
-    from here instead of loading the user: the attempt query checks the account itself."""
+    restored the login from its remember cookie. An account switched off since is refused by
+    the attempt query itself (a 404, as for anyone else's attempt)."""
     user_id = session.get("_user_id")
     if user_id is None and current_user.is_authenticated:
         user_id = current_user.id
@@ -147,7 +147,12 @@ def examinee_view(paper: list[dict]) -> list[ExamineeQuestion]:
 
 @bp.post("/attempts/<int:attempt_id>/answers")
 def save(attempt_id: int):
-    """Autosave one answer: {"question": id, "response": …, "seq": n}. CSRF token in X-CSRFToken."""
+    """Autosave one answer: {"question": id, "response": …, "seq": n}. CSRF token in X-CSRFToken.
+
+    Most saves never get here: the autosave gate (gate.py) stores them before Flask builds a
+    request. What reaches this view is what the gate would not vouch for, and is read afresh:
+    an attempt whose time is up is closed and graded, a save it refuses gets a reason.
+    """
     user_id = _session_user_id()
     if user_id is None:
         return login_manager.unauthorized()
@@ -156,15 +161,6 @@ def save(attempt_id: int):
         question_id, seq, response = int(data["question"]), int(data.get("seq", 0)), data.get("response")
     except (KeyError, TypeError, ValueError, AttributeError):
         return jsonify(saved=False, error="请求格式不正确。"), 400
-    saved = autosave.quick_save(attempt_id, user_id, question_id, response, seq)
-    if saved is None:
-        return _save_the_full_way(attempt_id, user_id, question_id, response, seq)
-    saved_at, deadline = saved
-    return _saved(question_id, seq, saved_at, services.remaining_seconds(deadline, saved_at))
-
-
-def _save_the_full_way(attempt_id: int, user_id: int, question_id: int, response, seq: int):
-    """The attempt read afresh: closed and graded if its time is up, the save refused with a reason."""
     write_transaction()
     attempt = services.open_attempt_row(attempt_id, user_id)
     if attempt is None:
@@ -180,14 +176,9 @@ def _save_the_full_way(attempt_id: int, user_id: int, question_id: int, response
     except services.ExamError as error:
         db.session.rollback()
         return jsonify(saved=False, error=str(error)), 400
-    remaining = services.remaining_seconds(attempt.deadline, saved_at)  # before the commit expires it
+    reply = autosave.acknowledgement(question_id, seq, saved_at, attempt.deadline)  # before the commit expires it
     db.session.commit()
-    return _saved(question_id, seq, saved_at, remaining)
-
-
-def _saved(question_id: int, seq: int, saved_at, remaining: int):
-    return jsonify(saved=True, question=question_id, seq=seq, saved_at=saved_at.isoformat() + "Z",
-                   remaining=remaining)
+    return jsonify(reply)
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

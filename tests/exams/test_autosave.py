@@ -1,4 +1,5 @@
 """The autosave's quick way: a kept paper and one statement, never at the cost of a check."""
+import sqlite3
 import threading
 import time
 from datetime import timedelta
@@ -50,16 +51,29 @@ def test_a_kept_paper_saves_in_one_statement(db, auth, client):
     assert kept.seed == attempt.seed and kept.deadline == attempt.deadline
     assert set(kept.shapes) == {item["id"] for item in attempt.paper}
 
-    statements = []
-    record = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+    through_sqlalchemy, checked_out, traced = [], [], []
+
+    def checkout(dbapi_connection, *rest):
+        checked_out.append(dbapi_connection)
+        if isinstance(dbapi_connection, sqlite3.Connection):  # SQLite can show what the driver ran
+            dbapi_connection.set_trace_callback(traced.append)
+
+    record = lambda conn, cursor, statement, *rest: through_sqlalchemy.append(statement)  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", record)
+    event.listen(db.engine.pool, "checkout", checkout)
     try:
         response = save(client, auth, attempt.id, single[1], "B", seq=2)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+        event.remove(db.engine.pool, "checkout", checkout)
+        for connection in checked_out:
+            if isinstance(connection, sqlite3.Connection):
+                connection.set_trace_callback(None)
     assert response.status_code == 200 and response.get_json()["remaining"] == 30 * 60
-    sent = [s for s in statements if not s.startswith("BEGIN")]
-    assert len(sent) == 1 and sent[0].startswith("INSERT INTO answer") and "attempt.seed" in sent[0]
+    assert through_sqlalchemy == [] and len(checked_out) == 1  # the paper was not read again
+    if db.engine.dialect.name == "sqlite":
+        assert len(traced) == 3 and traced[0] == "BEGIN IMMEDIATE" and traced[2] == "COMMIT"
+        assert traced[1].startswith("INSERT INTO answer") and "attempt.seed" in traced[1]
     db.session.rollback()
     assert dict(db.session.execute(select(Answer.question_id, Answer.response)).all()) == {single[0]: "A", single[1]: "B"}
 
