@@ -12,6 +12,7 @@ import hmac
 import io
 import json
 import re
+import time
 from urllib.parse import urlsplit
 
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -24,6 +25,7 @@ from . import autosave
 
 SAVE_PATH = re.compile(r"/my/attempts/([0-9]{1,18})/answers\Z")
 MAX_BODY = 64 * 1024
+CHECKED_KEPT = 20000  # session and token pairs a worker keeps checked (one per examinee); then it starts afresh
 
 
 class AutosaveGate:
@@ -33,6 +35,7 @@ class AutosaveGate:
         self.flask_app = flask_app
         self.app = flask_app.wsgi_app
         self._engine = None
+        self._checked: dict[tuple[str, str], tuple[int, float]] = {}  # (cookie, token) → (user id, valid until)
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") == "POST":
@@ -66,18 +69,15 @@ class AutosaveGate:
         config = self.flask_app.config
         if not config.get("WTF_CSRF_ENABLED", True) or not config.get("WTF_CSRF_CHECK_DEFAULT", True):
             return None
-        if not environ.get("CONTENT_TYPE", "").startswith("application/json"):
+        if "POST" not in config["WTF_CSRF_METHODS"] or not environ.get("CONTENT_TYPE", "").startswith("application/json"):
             return None
         if self.flask_app.login_manager.session_protection == "strong":
             return None  # Flask-Login would check the session's origin on every request
-        session = self._session(environ)
-        if session is None or "_user_id" not in session:
-            return None
-        if not self._csrf_valid(environ, session):
+        user_id = self._user_id(environ)
+        if user_id is None or not self._referrer_valid(environ):
             return None
         try:
             data = json.loads(body)
-            user_id = int(session["_user_id"])
             question_id, seq, response = int(data["question"]), int(data.get("seq", 0)), data.get("response")
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
@@ -93,39 +93,56 @@ class AutosaveGate:
                 self._engine = db.engine
         return self._engine
 
-    def _session(self, environ) -> dict | None:
-        app = self.flask_app
-        serializer = app.session_interface.get_signing_serializer(app)
-        cookie = parse_cookie(environ).get(app.config["SESSION_COOKIE_NAME"])
-        if serializer is None or not cookie:
-            return None
-        try:
-            return serializer.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds()))
-        except BadData:
-            return None
-
-    def _csrf_valid(self, environ, session: dict) -> bool:
+    def _user_id(self, environ) -> int | None:
+        """The logged-in user of a valid session cookie sent with its valid CSRF token. A pair
+        once checked is kept (every autosave of a test sends the same pair) until the sooner of
+        its signatures expires: the same bytes check the same way until then."""
         config = self.flask_app.config
-        if "POST" not in config["WTF_CSRF_METHODS"]:
-            return False
-        given = next((environ[key] for key in (f"HTTP_{header.upper().replace('-', '_')}"
+        cookie = parse_cookie(environ).get(config["SESSION_COOKIE_NAME"])
+        token = next((environ[key] for key in (f"HTTP_{header.upper().replace('-', '_')}"
                                               for header in config["WTF_CSRF_HEADERS"]) if environ.get(key)), None)
-        stored = session.get(config.get("WTF_CSRF_FIELD_NAME") or "csrf_token")
-        if not given or not stored:
-            return False
-        serializer = URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or self.flask_app.secret_key,
-                                            salt="wtf-csrf-token")
+        if not cookie or not token:
+            return None
+        checked = self._checked.get((cookie, token))
+        if checked is not None and time.time() < checked[1]:
+            return checked[0]
+        checked = self._check(cookie, token)
+        if checked is not None:
+            if len(self._checked) >= CHECKED_KEPT:
+                self._checked.clear()
+            self._checked[(cookie, token)] = checked
+            return checked[0]
+        return None
+
+    def _check(self, cookie: str, token: str) -> tuple[int, float] | None:
+        """As Flask opens the session and Flask-WTF checks the token: (user id, valid until)."""
+        app, config = self.flask_app, self.flask_app.config
+        sessions = app.session_interface.get_signing_serializer(app)
+        if sessions is None:
+            return None
+        session_age = int(app.permanent_session_lifetime.total_seconds())
+        token_age = config.get("WTF_CSRF_TIME_LIMIT", 3600)
+        tokens = URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, salt="wtf-csrf-token")
         try:
-            token = serializer.loads(given, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600))
+            session, signed_at = sessions.loads(cookie, max_age=session_age, return_timestamp=True)
+            raw, token_signed_at = tokens.loads(token, max_age=token_age, return_timestamp=True)
         except BadData:
+            return None
+        stored = session.get(config.get("WTF_CSRF_FIELD_NAME") or "csrf_token")
+        if "_user_id" not in session or not stored or not hmac.compare_digest(stored, raw):
+            return None
+        until = signed_at.timestamp() + session_age
+        if token_age is not None:
+            until = min(until, token_signed_at.timestamp() + token_age)
+        return int(session["_user_id"]), until
+
+    def _referrer_valid(self, environ) -> bool:
+        """As Flask-WTF: over HTTPS the referrer must be this site."""
+        if environ.get("wsgi.url_scheme") != "https" or not self.flask_app.config["WTF_CSRF_SSL_STRICT"]:
+            return True
+        try:
+            referrer = urlsplit(environ.get("HTTP_REFERER", ""))
+            good = urlsplit(f"https://{get_host(environ, self.flask_app.config.get('TRUSTED_HOSTS'))}/")
+        except (SecurityError, ValueError):
             return False
-        if not hmac.compare_digest(stored, token):
-            return False
-        if environ.get("wsgi.url_scheme") == "https" and config["WTF_CSRF_SSL_STRICT"]:
-            try:  # as Flask-WTF: the referrer must be this site
-                referrer = urlsplit(environ.get("HTTP_REFERER", ""))
-                good = urlsplit(f"https://{get_host(environ, config.get('TRUSTED_HOSTS'))}/")
-                return (referrer.scheme, referrer.hostname, referrer.port) == (good.scheme, good.hostname, good.port)
-            except (SecurityError, ValueError):
-                return False
-        return True
+        return (referrer.scheme, referrer.hostname, referrer.port) == (good.scheme, good.hostname, good.port)

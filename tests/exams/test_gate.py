@@ -1,5 +1,6 @@
 """The autosave gate: saves stored before Flask builds a request, and everything else left to Flask."""
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -113,3 +114,21 @@ def test_over_https_the_referrer_must_be_this_site(db, auth, client, requests_bu
     here = dict(https, HTTP_REFERER="https://localhost/my/attempts/1")
     assert _post(client, attempt.id, single[0], headers, **here).status_code == 200
     assert requests_built == [] and _stored(db) == {single[0]: "A"}
+
+
+def test_a_checked_session_and_token_are_kept_only_while_both_are_valid(db, auth, client, app, monkeypatch):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 1800
+    attempt, single = _taking(auth, client, db)
+    assert save(client, auth, attempt.id, single[0], "A").status_code == 200  # checked, and kept
+
+    real = time.time
+
+    class AnHourLater:
+        @staticmethod
+        def time():
+            return real() + 3600
+
+    monkeypatch.setattr("examsite.exams.gate.time", AnHourLater)
+    monkeypatch.setattr("itsdangerous.timed.time", AnHourLater)
+    assert save(client, auth, attempt.id, single[1], "B", seq=2).status_code == 400  # the token has expired
+    assert _stored(db) == {single[0]: "A"}
