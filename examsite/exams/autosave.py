@@ -115,8 +115,8 @@ def _store(engine, values: dict) -> int:
         values[name] = convert(values[name])
     parameters = [values[name] for name in statement.order] if statement.order else values
     pooled = engine.raw_connection()
+    connection = pooled.driver_connection
     try:
-        connection = pooled.driver_connection
         if engine.dialect.name == "sqlite":
             cursor = connection.cursor()
             cursor.execute("BEGIN IMMEDIATE")
@@ -135,9 +135,12 @@ def _store(engine, values: dict) -> int:
             finally:
                 connection.autocommit = False  # as the pool hands its connections out
         cursor.close()
-        return stored
+    except Exception:
+        pooled.invalidate()  # SQLAlchemy is not there to tell a dropped connection: never reuse this one
+        raise
     finally:
-        pooled.close()  # back to the pool
+        pooled.close()  # back to the pool (an invalidated one is closed)
+    return stored
 
 
 @dataclass(frozen=True)
