@@ -162,6 +162,20 @@ def _driver_statement(dialect) -> _DriverStatement:
                             converters)
 
 
+BIGGEST = 2**63 - 1  # question ids and sequence numbers are stored as 64-bit integers
+
+
+def read_save(data) -> tuple[int, int, object]:
+    """(question id, seq, response) of an autosave's JSON body; ValueError if it is not one."""
+    try:
+        question_id, seq, response = int(data["question"]), int(data.get("seq", 0)), data.get("response")
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError("not an autosave") from error
+    if not (0 < question_id <= BIGGEST and 0 <= seq <= BIGGEST):
+        raise ValueError("out of range")
+    return question_id, seq, response
+
+
 def acknowledgement(question_id: int, seq: int, saved_at: datetime, deadline: datetime) -> dict:
     """What the browser is told of a stored answer, whichever way it was stored."""
     return {"saved": True, "question": question_id, "seq": seq, "saved_at": saved_at.isoformat() + "Z",

@@ -77,9 +77,8 @@ class AutosaveGate:
         if user_id is None or not self._referrer_valid(environ):
             return None
         try:
-            data = json.loads(body)
-            question_id, seq, response = int(data["question"]), int(data.get("seq", 0)), data.get("response")
-        except (KeyError, TypeError, ValueError, AttributeError):
+            question_id, seq, response = autosave.read_save(json.loads(body))
+        except ValueError:  # a JSON error is one too
             return None
         saved = autosave.quick_save(self.engine, attempt_id, user_id, question_id, response, seq)
         if saved is None:

@@ -156,10 +156,9 @@ def save(attempt_id: int):
     user_id = _session_user_id()
     if user_id is None:
         return login_manager.unauthorized()
-    data = request.get_json(silent=True)
     try:
-        question_id, seq, response = int(data["question"]), int(data.get("seq", 0)), data.get("response")
-    except (KeyError, TypeError, ValueError, AttributeError):
+        question_id, seq, response = autosave.read_save(request.get_json(silent=True))
+    except ValueError:
         return jsonify(saved=False, error="请求格式不正确。"), 400
     write_transaction()
     attempt = services.open_attempt_row(attempt_id, user_id)
