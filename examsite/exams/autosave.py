@@ -14,7 +14,7 @@ of another shape, a closed or foreign attempt, an older write arriving late — 
 """
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from datetime import datetime
 from threading import Lock
 
@@ -182,9 +182,8 @@ def acknowledgement(question_id: int, seq: int, saved_at: datetime, deadline: da
             "remaining": remaining_seconds(deadline, saved_at)}
 
 
-@cache
 def _upsert(dialect: str):
-    """Written out once per database. On PostgreSQL the attempt row is share-locked: a close
+    """The statement, compiled once per database by ``_driver_statement()``. On PostgreSQL the attempt row is share-locked: a close
     locks it for update, so a save and a close cannot cross; on SQLite the write lock taken up
     front does the same."""
     lock = " FOR SHARE OF attempt" if dialect == "postgresql" else ""
