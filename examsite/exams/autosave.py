@@ -169,7 +169,7 @@ def read_save(data) -> tuple[int, int, object]:
     """(question id, seq, response) of an autosave's JSON body; ValueError if it is not one."""
     try:
         question_id, seq, response = int(data["question"]), int(data.get("seq", 0)), data.get("response")
-    except (KeyError, TypeError, AttributeError) as error:
+    except (KeyError, TypeError, AttributeError, OverflowError) as error:  # OverflowError: JSON's Infinity
         raise ValueError("not an autosave") from error
     if not (0 < question_id <= BIGGEST and 0 <= seq <= BIGGEST):
         raise ValueError("out of range")

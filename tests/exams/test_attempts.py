@@ -120,6 +120,9 @@ def test_bad_saves_are_refused_clearly(setup, auth, client, db):
     for seq in (2**63, -1):  # beyond what the database stores, or before the first
         huge = save(client, auth, attempt.id, single, "A", seq=seq)
         assert huge.status_code == 400 and huge.get_json()["error"] == "请求格式不正确。"
+    infinite = client.post(f"/my/attempts/{attempt.id}/answers", data='{"question": Infinity, "response": "A"}',
+                           content_type="application/json", headers={"X-CSRFToken": auth.token})
+    assert infinite.status_code == 400 and infinite.get_json()["error"] == "请求格式不正确。"
     assert db.session.scalar(select(func.count(Answer.id))) == 0
 
 
