@@ -138,19 +138,19 @@ def demo_exam() -> Exam | None:
     from datetime import timedelta
 
     from .clock import now
-    from .exams import services as exams
+    from .exams import plans
 
     if db.session.scalar(select(Exam.id).where(Exam.title == DEMO_EXAM)):
         return None
     moment = now().replace(second=0, microsecond=0)
-    exam = exams.save_exam(None, exams.ExamFields(
+    exam = plans.save_exam(None, plans.ExamFields(
         DEMO_EXAM, "演示用的测试：各层级的试卷从随附题库中随机抽取。", "all",
         moment - timedelta(hours=1), moment + timedelta(days=30), True), [])
     tiers = {t.name: t for t in db.session.scalars(select(Tier))}
     for tier_name, rows in DEMO_PLANS.items():
         sections = [Section(qtype, count, points) for qtype, count, points in rows]
         total = sum(s.count * s.points for s in sections)
-        exams.save_plan(exam, tiers[tier_name], sections, 30, round(total * 0.6), "all_or_nothing")
+        plans.save_plan(exam, tiers[tier_name], sections, 30, round(total * 0.6), "all_or_nothing")
     return exam
 
 
@@ -167,7 +167,7 @@ def demo_finished_exam(share: float = 0.9) -> Exam | None:
     from datetime import timedelta
 
     from . import clock
-    from .exams import services as exams
+    from .exams import attempts, plans
     from .notices.services import publish
     from .notices.snapshot import default_draft
     from .results.services import results
@@ -179,25 +179,25 @@ def demo_finished_exam(share: float = 0.9) -> Exam | None:
     rng = random.Random(2026)
     try:
         clock.freeze(opens)
-        exam = exams.save_exam(None, exams.ExamFields(
+        exam = plans.save_exam(None, plans.ExamFields(
             FINISHED_EXAM, "上月组织的全区纪法知识测试，已经结束，用来演示成绩统计、导出和通报。", "all",
             opens, opens + timedelta(days=7), True), [])
         tiers = {t.name: t for t in db.session.scalars(select(Tier))}
         for tier_name, rows in DEMO_PLANS.items():
             sections = [Section(qtype, count, points) for qtype, count, points in rows]
-            exams.save_plan(exam, tiers[tier_name], sections, 30,
+            plans.save_plan(exam, tiers[tier_name], sections, 30,
                             round(sum(s.count * s.points for s in sections) * 0.6), "all_or_nothing")
         staff = list(db.session.scalars(select(Staff).order_by(Staff.staff_no)))
         for number, person in enumerate(staff):
             if rng.random() > share:
                 continue  # absent
             clock.freeze(opens + timedelta(minutes=number * 20))
-            attempt = exams.start_attempt(exam, person)
+            attempt = attempts.start_attempt(exam, person)
             ability = rng.uniform(0.35, 0.98)
             for seq, item in enumerate(attempt.paper, start=1):
-                exams.save_answer(attempt, item["id"], _demo_response(item, rng.random() < ability, rng), seq)
+                attempts.save_answer(attempt, item["id"], _demo_response(item, rng.random() < ability, rng), seq)
             clock.freeze(opens + timedelta(minutes=number * 20 + rng.randint(8, 28)))
-            exams.submit(attempt)
+            attempts.submit(attempt)
         clock.freeze(today)
         publish(results(exam), default_draft(results(exam)))
     finally:

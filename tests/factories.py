@@ -109,16 +109,16 @@ def sit(exam, person: Staff, right=(), skip=(), submit: bool = True):
     """``person`` takes ``exam`` through the services: questions of the types in ``right`` are
     answered right (as the bank() factory keys them), those in ``skip`` left blank, the rest
     wrong. Returns the attempt, submitted and graded unless ``submit`` is false."""
-    from examsite.exams import services
+    from examsite.exams import attempts
 
-    attempt = services.start_attempt(exam, person)
+    attempt = attempts.start_attempt(exam, person)
     for seq, item in enumerate(attempt.paper, start=1):
         if item["type"] in skip:
             continue
         good = item["answer"] if item["type"] == "fill" else RIGHT[item["type"]]
-        services.save_answer(attempt, item["id"], good if item["type"] in right else WRONG[item["type"]], seq)
+        attempts.save_answer(attempt, item["id"], good if item["type"] in right else WRONG[item["type"]], seq)
     if submit:
-        services.submit(attempt)
+        attempts.submit(attempt)
     db.session.commit()
     return attempt
 

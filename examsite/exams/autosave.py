@@ -23,7 +23,7 @@ from sqlalchemy import select
 from ..clock import now
 from ..models import Answer, Attempt
 from .grading import Shape, shape_of, valid_response
-from .services import NEWER_ANSWER_WINS, answer_statement, remaining_seconds
+from .attempts import NEWER_ANSWER_WINS, answer_statement, remaining_seconds
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import services
+from . import attempts
 
 exam_cli = AppGroup("exam", help="测试：到时自动交卷等。")
 
@@ -12,7 +12,7 @@ def close_expired_command() -> None:
     """Close and grade every attempt past its deadline (safe to run from cron every minute)."""
     total = 0
     while True:
-        closed = services.close_expired()
+        closed = attempts.close_expired()
         db.session.commit()
         total += closed
         if closed == 0:

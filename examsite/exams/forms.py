@@ -23,7 +23,7 @@ from wtforms.validators import (
 
 from ..forms import BaseForm
 from ..models import QUESTION_TYPES
-from .services import MODES, SCORE_SHOWN, SCORING
+from .plans import MODES, SCORE_SHOWN, SCORING
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

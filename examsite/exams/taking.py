@@ -14,7 +14,8 @@ from ..banks.parser import LETTERS
 from ..clock import now
 from ..extensions import db, login_manager, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam
-from . import autosave, services
+from . import assignment, attempts, autosave, plans
+from .errors import ExamError, LateSave
 from ..forms import ActionForm
 from .views import shown_item
 
@@ -36,7 +37,7 @@ def _own_attempt(attempt_id: int, lock: bool = False, user_id: int | None = None
     user_id = user_id or current_user.id  # read before write_transaction() expires the loaded user
     if lock:
         write_transaction()
-    attempt = services.own_attempt(attempt_id, user_id, lock)
+    attempt = attempts.own_attempt(attempt_id, user_id, lock)
     if attempt is None:
         abort(404)
     return attempt
@@ -57,10 +58,10 @@ def _session_user_id() -> int | None:
 def home():
     if current_user.staff is None:
         return render_template("take/home.html", entries=[], staff=None, unlinked=True)
-    entries = services.exams_for(current_user.staff)
+    entries = attempts.exams_for(current_user.staff)
     db.session.commit()  # attempts closed on the way
     return render_template("take/home.html", entries=entries, staff=current_user.staff,
-                           score_visible=services.score_visible)
+                           score_visible=attempts.score_visible)
 
 
 @bp.get("/exams/<int:exam_id>")
@@ -68,13 +69,13 @@ def home():
 def start_page(exam_id: int):
     exam = db.get_or_404(Exam, exam_id)
     staff = _staff()
-    if not services.takes(exam, staff):
+    if not assignment.takes(exam, staff):
         abort(404)
-    plan = services.plan_for(exam, staff)
-    attempt = services.latest_attempt(exam, staff)
+    plan = assignment.plan_for(exam, staff)
+    attempt = assignment.latest_attempt(exam, staff)
     return render_template("take/start.html", exam=exam, plan=plan, attempt=attempt,
-                           sections=services.plan_sections(plan), total=services.plan_total(plan),
-                           types=QUESTION_TYPES, scoring=services.SCORING, form=ActionForm(), now=now())
+                           sections=plans.plan_sections(plan), total=plans.plan_total(plan),
+                           types=QUESTION_TYPES, scoring=plans.SCORING, form=ActionForm(), now=now())
 
 
 @bp.post("/exams/<int:exam_id>/start")
@@ -85,16 +86,16 @@ def start(exam_id: int):
     write_transaction()
     exam = db.get_or_404(Exam, exam_id)
     try:
-        attempt = services.start_attempt(exam, _staff())
+        attempt = attempts.start_attempt(exam, _staff())
         db.session.commit()
-    except services.ExamError as error:
+    except ExamError as error:
         db.session.rollback()
         flash(str(error), "warning")
         return redirect(url_for("take.start_page", exam_id=exam.id))
     except IntegrityError:
         # a second click or another device started it at the same moment: take that attempt
         db.session.rollback()
-        attempt = services.latest_attempt(exam, _staff())
+        attempt = assignment.latest_attempt(exam, _staff())
     return redirect(url_for("take.paper", attempt_id=attempt.id))
 
 
@@ -102,13 +103,13 @@ def start(exam_id: int):
 @role_required("examinee")
 def paper(attempt_id: int):
     attempt = _own_attempt(attempt_id)
-    if services.close_if_expired(attempt):
+    if attempts.close_if_expired(attempt):
         db.session.commit()
         return redirect(url_for("take.result", attempt_id=attempt.id))
-    responses = services.responses_of(attempt)
+    responses = attempts.responses_of(attempt)
     return render_template("take/paper.html", attempt=attempt, exam=attempt.exam,
                            questions=examinee_view(attempt.paper), responses=responses,
-                           remaining=services.remaining_seconds(attempt.deadline), types=QUESTION_TYPES,
+                           remaining=attempts.remaining_seconds(attempt.deadline), types=QUESTION_TYPES,
                            form=ActionForm())
 
 
@@ -161,18 +162,18 @@ def save(attempt_id: int):
     except ValueError:
         return jsonify(saved=False, error="请求格式不正确。"), 400
     write_transaction()
-    attempt = services.open_attempt_row(attempt_id, user_id)
+    attempt = attempts.open_attempt_row(attempt_id, user_id)
     if attempt is None:
         abort(404)
     moment = now()  # one moment for both looks at the clock: a row found open is never closed
-    if not services.is_open(attempt, moment):
+    if not attempts.is_open(attempt, moment):
         attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
     try:
-        saved_at = services.save_answer(attempt, question_id, response, seq, at=moment)
-    except services.LateSave as error:
+        saved_at = attempts.save_answer(attempt, question_id, response, seq, at=moment)
+    except LateSave as error:
         db.session.commit()  # the attempt may have just been closed and graded
         return jsonify(saved=False, error=str(error), closed=True), 409
-    except services.ExamError as error:
+    except ExamError as error:
         db.session.rollback()
         return jsonify(saved=False, error=str(error)), 400
     reply = autosave.acknowledgement(question_id, seq, saved_at, attempt.deadline)  # before the commit expires it
@@ -186,7 +187,7 @@ def submit(attempt_id: int):
     attempt = _own_attempt(attempt_id, lock=True)
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.submit(attempt)
+    attempts.submit(attempt)
     db.session.commit()
     return redirect(url_for("take.result", attempt_id=attempt.id))
 
@@ -195,12 +196,12 @@ def submit(attempt_id: int):
 @role_required("examinee")
 def result(attempt_id: int):
     attempt = _own_attempt(attempt_id)
-    if not services.close_if_expired(attempt):
+    if not attempts.close_if_expired(attempt):
         return redirect(url_for("take.paper", attempt_id=attempt.id))
     db.session.commit()
     review = attempt.exam.review_allowed and now() >= attempt.exam.closes_at
     questions = [shown_item(item) for item in attempt.paper] if review else []
     return render_template("take/result.html", attempt=attempt, exam=attempt.exam, review=review,
-                           show_score=services.score_visible(attempt.exam),
-                           questions=questions, responses=services.responses_of(attempt) if review else {},
+                           show_score=attempts.score_visible(attempt.exam),
+                           questions=questions, responses=attempts.responses_of(attempt) if review else {},
                            types=QUESTION_TYPES)

@@ -12,7 +12,9 @@ from ..clock import from_local, to_local
 from ..extensions import db, posts_lock_first
 from ..models import QUESTION_TYPES, Attempt, Exam, PaperPlan, Tier
 from ..roster.services import subtree_ids, tiers, tree_rows
-from . import services
+from . import corrections, plans
+from .attempts import close_if_expired, responses_of
+from .errors import ExamError
 from ..forms import ActionForm
 from .forms import LOCAL_FORMAT, ExamForm, PlanForm
 
@@ -24,7 +26,7 @@ posts_lock_first(bp)
 @role_required("admin", "liaison")
 def index():
     exams = db.session.scalars(select(Exam).order_by(Exam.opens_at.desc())).all()
-    return render_template("exams/index.html", exams=exams, modes=services.MODES)
+    return render_template("exams/index.html", exams=exams, modes=plans.MODES)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -38,12 +40,12 @@ def edit(exam_id: int | None = None):
         form.opens_at.data, form.closes_at.data = _local(exam.opens_at), _local(exam.closes_at)
         form.units.data = [link.unit_id for link in exam.units]
     if form.validate_on_submit():
-        fields = services.ExamFields(form.title.data, form.description.data, form.mode.data,
+        fields = plans.ExamFields(form.title.data, form.description.data, form.mode.data,
                                      from_local(form.opens_at.data), from_local(form.closes_at.data),
                                      form.review_allowed.data, form.score_shown.data)
         try:
-            exam = services.save_exam(exam, fields, form.units.data or [])
-        except services.ExamError as error:
+            exam = plans.save_exam(exam, fields, form.units.data or [])
+        except ExamError as error:
             db.session.rollback()
             flash(str(error), "danger")
         else:
@@ -61,11 +63,11 @@ def _local(moment):
 @role_required("admin", "liaison")
 def detail(exam_id: int):
     exam = db.get_or_404(Exam, exam_id)
-    plans = sorted(exam.plans, key=lambda p: (p.tier.rank, p.tier_id))
-    return render_template("exams/detail.html", exam=exam, plans=plans, modes=services.MODES,
-                           score_shown=services.SCORE_SHOWN,
-                           types=QUESTION_TYPES, scoring=services.SCORING, plan_total=services.plan_total,
-                           counts=services.attempt_counts(exam), action_form=ActionForm())
+    tier_plans = sorted(exam.plans, key=lambda p: (p.tier.rank, p.tier_id))
+    return render_template("exams/detail.html", exam=exam, plans=tier_plans, modes=plans.MODES,
+                           score_shown=plans.SCORE_SHOWN,
+                           types=QUESTION_TYPES, scoring=plans.SCORING, plan_total=plans.plan_total,
+                           counts=corrections.attempt_counts(exam), action_form=ActionForm())
 
 
 @bp.route("/<int:exam_id>/plan", methods=["GET", "POST"])
@@ -88,10 +90,10 @@ def plan(exam_id: int):
     elif form.validate_on_submit():
         tier = db.get_or_404(Tier, form.tier_id.data)
         try:
-            sections = services.parse_sections([row for row in form.sections.data])
-            services.save_plan(exam, tier, sections, form.duration_minutes.data, float(form.pass_mark.data),
+            sections = plans.parse_sections([row for row in form.sections.data])
+            plans.save_plan(exam, tier, sections, form.duration_minutes.data, float(form.pass_mark.data),
                                form.multiple_scoring.data)
-        except services.ExamError as error:
+        except ExamError as error:
             db.session.rollback()
             flash(str(error), "danger")
         else:
@@ -113,7 +115,7 @@ def preview(exam_id: int, plan_id: int):
     if plan.exam_id != exam_id:
         abort(404)
     try:
-        paper = services.preview_paper(plan)
+        paper = plans.preview_paper(plan)
     except ValueError:
         flash("题库中的题目已不够这个方案抽取，请检查方案。", "danger")
         return redirect(url_for("exams.detail", exam_id=exam_id))
@@ -153,7 +155,7 @@ def copy(exam_id: int):
     exam = db.get_or_404(Exam, exam_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    duplicate = services.copy_exam(exam)
+    duplicate = plans.copy_exam(exam)
     db.session.commit()
     flash(f"已复制为“{duplicate.title}”，请修改名称和时间。", "success")
     return redirect(url_for("exams.edit", exam_id=duplicate.id))
@@ -165,7 +167,7 @@ def regrade(exam_id: int):
     exam = db.get_or_404(Exam, exam_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    report = services.regrade_exam(exam)
+    report = corrections.regrade_exam(exam)
     db.session.commit()
     flash(f"已重新评分 {report.attempts} 份答卷（更新答案 {report.keys_updated} 处），其中 {report.changed} 份成绩有变化。",
           "success")
@@ -177,7 +179,7 @@ def regrade(exam_id: int):
 def attempts(exam_id: int):
     exam = db.get_or_404(Exam, exam_id)
     within = subtree_ids(current_user.unit_id) if current_user.role == "liaison" else None
-    page = db.paginate(services.attempts_query(exam, within), per_page=50, error_out=False)
+    page = db.paginate(corrections.attempts_query(exam, within), per_page=50, error_out=False)
     return render_template("exams/attempts.html", exam=exam, page=page, action_form=ActionForm())
 
 
@@ -187,9 +189,9 @@ def attempt(attempt_id: int):
     attempt = db.get_or_404(Attempt, attempt_id)
     if current_user.role == "liaison" and attempt.staff.unit_id not in subtree_ids(current_user.unit_id):
         abort(403)
-    services.close_if_expired(attempt)
+    close_if_expired(attempt)
     db.session.commit()
-    responses = services.responses_of(attempt)
+    responses = responses_of(attempt)
     answered = [shown_response(item, responses.get(item["id"])) for item in attempt.paper]
     return render_template("exams/attempt.html", attempt=attempt, answered=answered,
                            questions=[shown_item(item) for item in attempt.paper])
@@ -202,8 +204,8 @@ def retake(attempt_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.grant_retake(attempt, current_user)
-    except services.ExamError as error:
+        corrections.grant_retake(attempt, current_user)
+    except ExamError as error:
         db.session.rollback()
         flash(str(error), "danger")
     else:

@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import Text, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ..exams.services import close_expired, plan_total
+from ..exams.attempts import close_expired
+from ..exams.plans import plan_total
 from ..extensions import db
 from ..models import QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, Question, Staff
 from ..roster.services import subtree_ids, tiers, tree_rows, unit_children, unit_paths

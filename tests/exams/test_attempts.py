@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from examsite import clock
-from examsite.exams import services
+from examsite.exams import corrections, plans
 from examsite.exams.drawing import Section, draw_paper
 from examsite.models import Answer, Attempt, AuditLog, Question
 
@@ -51,7 +51,7 @@ def test_start_draws_a_paper_and_fixes_the_deadline(setup, auth, client, db):
 
 
 def test_the_drawn_paper_is_the_pure_draw_of_the_bank(db):
-    """services.draw() reads only what choosing needs, then the drawn questions in full: the
+    """plans.draw() reads only what choosing needs, then the drawn questions in full: the
     paper is the one drawing_paper() makes from every question read in full."""
     factories.bank()
     db.session.commit()
@@ -60,7 +60,7 @@ def test_the_drawn_paper_is_the_pure_draw_of_the_bank(db):
             for q in db.session.scalars(select(Question))]
     plan = [Section("single", 3, 2), Section("multiple", 2, 3), Section("judge", 2, 1), Section("fill", 1, 2)]
     for seed in ("a", "b", "c"):
-        assert services.draw(plan, seed) == draw_paper(plan, full, seed)
+        assert plans.draw(plan, seed) == draw_paper(plan, full, seed)
 
 
 def test_deadline_never_later_than_the_window(db, auth, client):
@@ -203,7 +203,7 @@ def test_submit_grades_and_one_attempt_unless_a_retake_is_granted(setup, auth, c
     assert "您已经完成了这次测试" in again
 
     db.session.expire_all()
-    services.grant_retake(db.session.get(Attempt, attempt_id), None)
+    corrections.grant_retake(db.session.get(Attempt, attempt_id), None)
     db.session.commit()
     second = start(auth, client, exam)
     assert second != attempt_id and db.session.get(Attempt, second).number == 2
@@ -237,7 +237,7 @@ def test_regrade_after_a_key_is_corrected(setup, auth, client, db):
     assert float(db.session.get(Attempt, attempt_id).score) == 0
     db.session.get(Question, single["id"]).answer = "B"
     db.session.commit()
-    report = services.regrade_exam(db.session.get(Attempt, attempt_id).exam)
+    report = corrections.regrade_exam(db.session.get(Attempt, attempt_id).exam)
     db.session.commit()
     assert (report.attempts, report.changed, report.keys_updated) == (1, 1, 1)
     assert float(db.session.get(Attempt, attempt_id).score) == 2

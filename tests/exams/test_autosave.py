@@ -171,7 +171,7 @@ def test_the_full_way_reads_the_clock_once(db, auth, client, monkeypatch):
     attempt, single = _taking(auth, client, db)
     monkeypatch.setattr(autosave, "quick_save", lambda *args: None)  # the quick way declines
     moments = iter([attempt.deadline] + [attempt.deadline + timedelta(seconds=1)] * 10)
-    for module in ("taking", "services"):  # each has the clock's now() by name
+    for module in ("taking", "attempts"):  # each has the clock's now() by name
         monkeypatch.setattr(f"examsite.exams.{module}.now", lambda: next(moments))
     response = save(client, auth, attempt.id, single[0], "A")
     assert response.status_code == 200, response.get_data(as_text=True)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from examsite import clock
-from examsite.exams.services import regrade_exam
+from examsite.exams.corrections import regrade_exam
 from examsite.models import AuditLog, Notice, Question
 
 from .. import factories

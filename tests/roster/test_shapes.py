@@ -209,7 +209,7 @@ def test_preview_counts_new_changed_unchanged_and_leaving(db, district):
 
 
 def test_staff_marked_as_left_are_not_assigned_or_drawn(db, district):
-    from examsite.exams.services import takes
+    from examsite.exams.assignment import takes
     from examsite.results.services import assigned_staff_ids
     from examsite.sampling.services import DrawRequest, population
 
