@@ -224,20 +224,10 @@ def _counted(exam: Exam, result: Results):
 
 
 def choice_label(qtype: str | None, raw: str | None) -> str:
-    """A stored response as people write it: A, AB, 对/错, or the fill text."""
-    try:
-        value = json.loads(raw) if raw is not None else None
-    except ValueError:
-        return str(raw)
-    if value is None or value == "" or value == []:
-        return "(未答)"
-    if isinstance(value, bool):
-        return "对" if value else "错"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    if qtype in ("single", "multiple"):
-        return "".join(sorted(set(str(value).upper())))
-    return str(value)
+    """A stored response (JSON text) as people write it: A, AB, 正确/错误, or the fill text."""
+    from .labels import stored_response_label
+
+    return stored_response_label(qtype, raw)
 
 
 def type_name(qtype: str) -> str:
@@ -245,5 +235,8 @@ def type_name(qtype: str) -> str:
 
 
 def answer_label(qtype: str, answer) -> str:
-    """A question's key written as an examinee would answer it."""
-    return choice_label(qtype, json.dumps(answer, ensure_ascii=False))
+    """A question's key as people read it: A, AC, 正确/错误, or 五 / 5；纪律 for a fill question
+    (the alternatives of one blank joined by " / ", the blanks by "；")."""
+    from .labels import key_label
+
+    return key_label(qtype, answer)

@@ -64,7 +64,7 @@ def test_item_analysis_of_the_test(sat):
     rates = {key: (item.seen, item.correct) for key, item in stats.items()}
     assert rates == {"single0": (3, 3), "single1": (3, 3), "multiple2": (2, 2), "judge3": (3, 1),
                      "judge4": (3, 1), "fill5": (3, 1)}  # the blank multiple is not counted
-    assert stats["judge3"].choices == {"对": pytest.approx(1 / 3), "错": pytest.approx(2 / 3)}
+    assert stats["judge3"].choices == {"正确": pytest.approx(1 / 3), "错误": pytest.approx(2 / 3)}
     assert stats["judge3"].hard and not stats["single0"].hard
     assert stats["fill5"].choices.keys() == {"答6", "不知道"}
     assert all(item.discrimination is None for item in stats.values())  # three attempts: no groups
