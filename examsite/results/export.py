@@ -14,7 +14,7 @@ import xlsxwriter
 from ..clock import to_local
 from ..models import QUESTION_TYPES
 from .services import STATUS, Results, answer_label, type_name
-from .statistics import ItemStats, Summary
+from .statistics import ItemStats, PlanMarks, Summary, plan_marks
 
 SUMMARY_HEADERS = ["应参加", "已开始", "已交卷", "未参加", "参与率", "平均分", "中位数", "及格人数", "及格率"]
 
@@ -36,7 +36,8 @@ def write_workbook(result: Results, items: list[ItemStats], moment: datetime, ta
     _people(book, styles, result, types, stamp)
     units = result.by_unit()
     _summaries(book, styles, "单位汇总", "单位", units, stamp)
-    _summaries(book, styles, "层级汇总", "层级", result.by_tier(), stamp)
+    marks = {m.tier: m for m in plan_marks(result.exam.plans)}
+    _summaries(book, styles, "层级汇总", "层级", result.by_tier(), stamp, marks)
     _items(book, styles, items, stamp)
     _charts(book, styles, result, len(units), stamp)
     book.close()
@@ -115,11 +116,20 @@ def _summary_cells(sheet, styles, row: int, name: str, summary: Summary) -> None
         _number(sheet, row, column, value, style)
 
 
-def _summaries(book, styles, name: str, first: str, rows: list[tuple[str, Summary]], stamp: str) -> None:
-    sheet = _sheet(book, styles, name, stamp, [first] + SUMMARY_HEADERS, [32] + [9] * len(SUMMARY_HEADERS))
+def _summaries(book, styles, name: str, first: str, rows: list[tuple[str, Summary]], stamp: str,
+               marks: dict[str, PlanMarks] | None = None) -> None:
+    """A summary per unit or tier; with ``marks`` (per tier) the paper's full marks and pass mark
+    follow in two more columns."""
+    extra = ["满分", "及格分"] if marks is not None else []
+    headers = [first] + SUMMARY_HEADERS + extra
+    sheet = _sheet(book, styles, name, stamp, headers, [32] + [9] * (len(headers) - 1))
     for row, (label, summary) in enumerate(rows, start=2):
         _summary_cells(sheet, styles, row, label, summary)
-    sheet.autofilter(1, 0, max(len(rows) + 1, 1), len(SUMMARY_HEADERS))
+        if marks is not None:
+            plan = marks.get(label)
+            _number(sheet, row, len(SUMMARY_HEADERS) + 1, plan.full_marks if plan else None, styles["score"])
+            _number(sheet, row, len(SUMMARY_HEADERS) + 2, plan.pass_mark if plan else None, styles["score"])
+    sheet.autofilter(1, 0, max(len(rows) + 1, 1), len(headers) - 1)
 
 
 def _items(book, styles, items: list[ItemStats], stamp: str) -> None:

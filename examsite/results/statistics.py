@@ -6,6 +6,8 @@ shared by the results pages, the Excel export and the notices.
 from dataclasses import dataclass, field
 from statistics import median
 
+from ..exams.drawing import Section
+
 #: the share of examinees in each of the top and bottom groups of the discrimination index
 EXTREME_SHARE = 0.27
 #: below this correct rate a question is one "most people miss"
@@ -43,6 +45,29 @@ def summarise(assigned: int, started: int, scores: list[float], passed: int) -> 
     return Summary(assigned=assigned, started=started, submitted=len(scores),
                    average=round(sum(scores) / len(scores), 2) if scores else None,
                    median=round(median(scores), 2) if scores else None, passed=passed)
+
+
+@dataclass(frozen=True)
+class PlanMarks:
+    """What one tier's paper is worth: its questions, full marks (满分), pass mark (及格分)."""
+
+    tier: str
+    questions: int
+    full_marks: float
+    pass_mark: float
+    minutes: int
+
+
+def plan_marks(plans) -> list[PlanMarks]:
+    """Each tier's paper plan in tier order (rank, then name). ``plans`` are paper plans or
+    anything with .tier (.name, .rank), .sections (as stored), .pass_mark, .duration_minutes."""
+    marks = []
+    for plan in sorted(plans, key=lambda p: (p.tier.rank, p.tier.name)):
+        sections = [Section.from_json(s) for s in plan.sections or []]
+        marks.append(PlanMarks(plan.tier.name, sum(s.count for s in sections),
+                               round(sum(s.count * s.points for s in sections), 2), float(plan.pass_mark),
+                               int(plan.duration_minutes)))
+    return marks
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from ..extensions import db, write_transaction
 from ..models import Exam
 from . import services
 from .export import export_filename, write_workbook
+from .statistics import plan_marks
 
 bp = Blueprint("results", __name__, url_prefix="/exams/<int:exam_id>/results")
 
@@ -35,7 +36,8 @@ def overview(exam_id: int):
     shown = [r for r in result.rows if r.group == unit] if unit else None
     return render_template("results/overview.html", exam=result.exam, result=result, overall=result.overall(),
                            units=units, tiers=result.by_tier(), unit=unit,
-                           bins=result.distribution(shown), still_open=now() < result.exam.closes_at)
+                           bins=result.distribution(shown), still_open=now() < result.exam.closes_at,
+                           marks=plan_marks(result.exam.plans))
 
 
 @bp.get("/people")

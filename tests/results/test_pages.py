@@ -63,3 +63,40 @@ def test_attempts_past_their_deadline_are_closed_before_counting(sat, client, au
     auth.login("admin", PASSWORD)
     everyone = client.get(f"/exams/{exam.id}/results/people?list=all").get_data(as_text=True)
     assert "答题中" not in everyone  # B1's time ran out: closed and graded
+
+
+def _plan_rows(html: str) -> dict[str, list[str]]:
+    import re
+
+    table = html[html.index('id="plan-marks"'):]
+    table = table[:table.index("</table>")]
+    rows = {}
+    for part in table.split("<tr")[2:]:
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", part, re.S)]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_the_overview_shows_each_tiers_full_marks_and_pass_mark(sat, db, client, auth):
+    exam, _ = sat
+    plan = next(p for p in exam.plans if p.tier.name == "乡科级")
+    plan.pass_mark, plan.duration_minutes = 7.5, 45
+    plan.sections = [{"qtype": "single", "count": 2, "points": 2}, {"qtype": "judge", "count": 2, "points": 1.5}]
+    db.session.commit()
+    for login in ("admin", "liaison"):
+        auth.login(login, PASSWORD)
+        page = client.get(f"/exams/{exam.id}/results/").get_data(as_text=True)
+        assert "满分" in page and "及格分" in page
+        rows = _plan_rows(page)
+        assert list(rows) == ["乡科级", "一般干部"]  # tier rank order
+        assert rows["一般干部"] == ["6 题", "11 分", "6 分", "30 分钟"]
+        assert rows["乡科级"] == ["4 题", "7 分", "7.5 分", "45 分钟"]
+        auth.post("/logout")
+
+    auth.login("admin", PASSWORD)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/exams/{exam.id}/results/export.xlsx").data))
+    sheet = book["层级汇总"]
+    headers = [c.value for c in sheet[2]]
+    assert headers[-2:] == ["满分", "及格分"] and sheet.auto_filter.ref == "A2:L4"
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows["一般干部"][-2:] == (11, 6) and rows["乡科级"][-2:] == (7, 7.5)
