@@ -4,6 +4,7 @@ EXAMSITE_ENV            development | production (default production)
 EXAMSITE_SECRET_KEY     required in production; development keeps one in instance/
 EXAMSITE_DATABASE_URL   SQLAlchemy URL; default SQLite under instance/
 EXAMSITE_UPLOAD_LIMIT_MB  largest upload accepted (default 20)
+EXAMSITE_GRACE_SECONDS  how long after a deadline answers given in time are still stored (default 120)
 """
 import os
 import secrets
@@ -65,6 +66,11 @@ def from_environment(instance_path: str, secret: str | None = None) -> dict:
         "WTF_I18N_ENABLED": False,  # forms take their Chinese messages from WTForms' own catalogue
         "WTF_CSRF_TIME_LIMIT": None,  # a test may last hours; the token lives with the session
         "ROSTER_PAGE_SIZE": 50,
+        # printed on login slips: the address staff reach the site by, not the admin's browser's
+        "BASE_URL": os.environ.get("EXAMSITE_BASE_URL", "").strip().rstrip("/"),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
+        # answers given before the deadline may arrive late over a weak network: they are stored
+        # for this long after it, and the deadline closes an attempt only once it is over
+        "SAVE_GRACE_SECONDS": int(os.environ.get("EXAMSITE_GRACE_SECONDS", "120")),
     }

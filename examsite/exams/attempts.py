@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import bindparam, select, text
 
 from ..clock import now
@@ -93,8 +94,31 @@ def open_attempt_row(attempt_id: int, user_id: int):
         "attempt_id": attempt_id, "user_id": user_id}).one_or_none()
 
 
-def is_open(attempt, at: datetime) -> bool:
-    return attempt.submitted_at is None and at <= attempt.deadline
+def grace() -> timedelta:
+    """How long after its deadline an attempt still takes answers (given in time, arriving late
+    over a weak network); the deadline closes it only once this is over. SAVE_GRACE_SECONDS."""
+    return timedelta(seconds=current_app.config.get("SAVE_GRACE_SECONDS", 120))
+
+
+def takes_answers(attempt, at: datetime) -> bool:
+    """Whether a save at ``at`` is stored: the attempt is not closed and its deadline, with the
+    grace period after it, has not passed."""
+    return attempt.submitted_at is None and at <= attempt.deadline + grace()
+
+
+def clock_row(attempt_id: int, user_id: int):
+    """For the test page's clock: the attempt's submitted_at and deadline, if it is this
+    examinee's (a plain row: the paper is not read)."""
+    return db.session.execute(_clock_query(), {"attempt_id": attempt_id, "user_id": user_id}).one_or_none()
+
+
+@cache
+def _clock_query():
+    table = Attempt.__table__.c
+    return (select(table.id, table.submitted_at, table.deadline)
+            .join(Staff, Staff.id == Attempt.staff_id).join(User, User.id == Staff.user_id)
+            .where(Attempt.id == bindparam("attempt_id"), User.id == bindparam("user_id"),
+                   User.active.is_(True), User.role == "examinee"))
 
 
 @cache
@@ -109,7 +133,8 @@ def _own_attempt_query(lock: bool, row: bool = False):
 
 
 def close_if_expired(attempt: Attempt, at: datetime | None = None) -> bool:
-    """Close and grade an attempt whose deadline has passed. True when it is closed.
+    """Close and grade an attempt whose deadline and the grace period after it have passed
+    (closed at its deadline). True when it is closed.
 
     Closing writes, so it first takes a write transaction and reads the attempt again, locked:
     on SQLite a transaction that has read cannot write once another writer (an autosave) has
@@ -117,7 +142,7 @@ def close_if_expired(attempt: Attempt, at: datetime | None = None) -> bool:
     """
     if attempt.submitted_at is not None:
         return True
-    if (at or now()) <= attempt.deadline:
+    if (at or now()) <= attempt.deadline + grace():
         return False
     write_transaction()
     db.session.refresh(attempt, with_for_update=True)
@@ -129,8 +154,8 @@ def close_if_expired(attempt: Attempt, at: datetime | None = None) -> bool:
 def save_answer(attempt: Attempt, question_id: int, response, seq: int, at: datetime | None = None) -> datetime:
     """Store one answer; an older write (lower seq) never overwrites a newer one.
 
-    Returns when the stored answer was saved (``at``, or now). Raises LateSave after the
-    deadline. An attempt found open at ``at`` may be given as the row of ``open_attempt_row()``:
+    Returns when the stored answer was saved (``at``, or now). Raises LateSave once the
+    deadline and its grace period are over (see ``grace()``). An attempt found open at ``at`` may be given as the row of ``open_attempt_row()``:
     judged at that same moment, it is never closed here.
     """
     moment = at or now()
@@ -178,6 +203,13 @@ def responses_of(attempt: Attempt) -> dict[int, object]:
     return dict(rows.all())
 
 
+def answer_rows(attempt: Attempt) -> dict:
+    """The attempt's stored answers by question id: response, client_seq, points, correct."""
+    rows = db.session.execute(select(Answer.question_id, Answer.response, Answer.client_seq, Answer.points,
+                                     Answer.correct).where(Answer.attempt_id == attempt.id))
+    return {row.question_id: row for row in rows}
+
+
 def close_attempt(attempt: Attempt, closed_by: str, at: datetime | None = None) -> None:
     attempt.submitted_at = at or now()
     attempt.closed_by = closed_by
@@ -195,18 +227,24 @@ def grade_attempt(attempt: Attempt) -> None:
 
 
 def submit(attempt: Attempt) -> None:
+    """The examinee hands in his paper: closed at once. Handed in after the deadline (within
+    the grace period, the page submitting itself), it is closed by the deadline, at it."""
     if attempt.submitted_at is not None:
         return
-    if close_if_expired(attempt):
+    moment = now()
+    if close_if_expired(attempt, moment):
         return
-    close_attempt(attempt, "examinee")
+    if moment > attempt.deadline:
+        close_attempt(attempt, "deadline", at=attempt.deadline)
+    else:
+        close_attempt(attempt, "examinee", at=moment)
 
 
 def close_expired(limit: int | None = 1000, exam_id: int | None = None) -> int:
-    """Close and grade attempts past their deadline (of one test, or all; ``limit`` at a time, or
-    every one with None); safe to run every minute."""
+    """Close and grade attempts past their deadline and its grace period (of one test, or all;
+    ``limit`` at a time, or every one with None), each at its deadline; safe to run every minute."""
     write_transaction()
-    query = select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline < now())
+    query = select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline < now() - grace())
     if exam_id is not None:
         query = query.where(Attempt.exam_id == exam_id)
     expired = db.session.scalars(query.order_by(Attempt.deadline).limit(limit).with_for_update(skip_locked=True)).all()

@@ -1,12 +1,15 @@
 """The autosave's quick way: one statement that checks and writes, with the paper from memory.
 
 Every examinee's browser saves each answer as it changes, so this is the busiest request of a
-test morning. An attempt's questions and deadline never change once it has started, so each
-worker process keeps what a save needs of them: which questions are on the paper and the shape
-their responses take. The write is then a single INSERT … SELECT that stores the answer only
-if, at that moment, the attempt is this examinee's, his account is active, the attempt is not
-closed, its deadline has not passed, and it is the very attempt the kept paper was read from
-(same seed, so a kept paper can never vouch for another attempt).
+test morning. An attempt's questions never change once it has started, so each worker process
+keeps what a save needs of them: which questions are on the paper and the shape their
+responses take, and the deadline as it was read. The write is then a single INSERT … SELECT
+that stores the answer only if, at that moment, the attempt is this examinee's, his account is
+active, the attempt is not closed, and it is the very attempt the kept paper was read from
+(same seed, so a kept paper can never vouch for another attempt) with the deadline kept (an
+admin may give more time or end a test early: then nothing is stored, the kept paper is
+forgotten, and the full way answers with the deadline as it now is). The deadline, with the
+grace period after it (``attempts.grace()``), is checked against the kept one before the write.
 
 The quick way only ever says yes. Whatever it does not store — an unknown question, a response
 of another shape, a closed or foreign attempt, an older write arriving late — goes the full way
@@ -15,10 +18,10 @@ of another shape, a closed or foreign attempt, an older write arriving late — 
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import datetime
+from datetime import datetime, timedelta
 from threading import Lock
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..clock import now
 from ..models import Answer, Attempt
@@ -82,8 +85,9 @@ def _read_paper(engine, attempt_id: int) -> KeptPaper | None:
 
 
 def quick_save(engine, attempt_id: int, user_id: int, question_id: int, response,
-               seq: int) -> tuple[datetime, datetime] | None:
-    """Store the answer if nothing stands in the way: (saved at, deadline). None: go the full way."""
+               seq: int, grace: timedelta = timedelta(0)) -> tuple[datetime, datetime] | None:
+    """Store the answer if nothing stands in the way: (saved at, deadline). None: go the full way.
+    ``grace``: how long after the deadline a save is still stored."""
     kept = papers.get(attempt_id)
     if kept is None:
         kept = _read_paper(engine, attempt_id)
@@ -95,9 +99,12 @@ def quick_save(engine, attempt_id: int, user_id: int, question_id: int, response
         papers.forget(attempt_id)  # read afresh next time, should the kept paper be another's
         return None
     moment = now()
-    stored = _store(engine, {"attempt_id": attempt_id, "seed": kept.seed, "user_id": user_id,
-                             "question_id": question_id, "response": response, "client_seq": seq,
-                             "saved_at": moment})
+    if moment > kept.deadline + grace:
+        papers.forget(attempt_id)  # the full way closes it
+        return None
+    stored = _store(engine, {"attempt_id": attempt_id, "seed": kept.seed, "kept_deadline": kept.deadline,
+                             "user_id": user_id, "question_id": question_id, "response": response,
+                             "client_seq": seq, "saved_at": moment})
     if stored != 1:
         papers.forget(attempt_id)
         return None
@@ -154,8 +161,9 @@ class _DriverStatement:
 def _driver_statement(dialect) -> _DriverStatement:
     compiled = _upsert(dialect.name).compile(dialect=dialect)
     converters = {}
-    for name in ("response", "saved_at"):
-        convert = Answer.__table__.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+    for name, column in (("response", Answer.__table__.c.response), ("saved_at", Answer.__table__.c.saved_at),
+                         ("kept_deadline", Attempt.__table__.c.deadline)):
+        convert = column.type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
             converters[name] = convert
     return _DriverStatement(compiled.string, tuple(compiled.positiontup) if compiled.positional else None,
@@ -191,6 +199,7 @@ def _upsert(dialect: str):
         "INSERT INTO answer (attempt_id, question_id, response, client_seq, saved_at) "
         "SELECT attempt.id, :question_id, :response, :client_seq, :saved_at "
         "FROM attempt JOIN staff ON staff.id = attempt.staff_id JOIN \"user\" ON \"user\".id = staff.user_id "
-        "WHERE attempt.id = :attempt_id AND attempt.seed = :seed AND attempt.submitted_at IS NULL "
-        "AND attempt.deadline >= :saved_at AND \"user\".id = :user_id AND \"user\".active "
-        "AND \"user\".role = 'examinee'" + lock + " " + NEWER_ANSWER_WINS)
+        "WHERE attempt.id = :attempt_id AND attempt.seed = :seed AND attempt.deadline = :kept_deadline "
+        "AND attempt.submitted_at IS NULL AND \"user\".id = :user_id AND \"user\".active "
+        "AND \"user\".role = 'examinee'" + lock + " " + NEWER_ANSWER_WINS).bindparams(
+        bindparam("kept_deadline", type_=Attempt.__table__.c.deadline.type))

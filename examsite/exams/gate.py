@@ -13,6 +13,7 @@ import io
 import json
 import re
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -80,7 +81,8 @@ class AutosaveGate:
             question_id, seq, response = autosave.read_save(json.loads(body))
         except ValueError:  # a JSON error is one too
             return None
-        saved = autosave.quick_save(self.engine, attempt_id, user_id, question_id, response, seq)
+        grace = timedelta(seconds=config.get("SAVE_GRACE_SECONDS", 120))
+        saved = autosave.quick_save(self.engine, attempt_id, user_id, question_id, response, seq, grace)
         if saved is None:
             return None
         return json.dumps(autosave.acknowledgement(question_id, seq, *saved), separators=(",", ":")).encode()

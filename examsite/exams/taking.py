@@ -17,9 +17,17 @@ from ..models import QUESTION_TYPES, Attempt, Exam
 from . import assignment, attempts, autosave, plans
 from .errors import ExamError, LateSave
 from ..forms import ActionForm
-from .views import shown_item
+from .views import shown_item, shown_response
 
 bp = Blueprint("take", __name__, url_prefix="/my")
+
+
+@bp.after_request
+def never_stored(response):
+    """No page of a test is kept by the browser or a proxy: Back never shows a stale paper,
+    and a reply about the clock or a save is always fresh."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _staff():
@@ -166,7 +174,7 @@ def save(attempt_id: int):
     if attempt is None:
         abort(404)
     moment = now()  # one moment for both looks at the clock: a row found open is never closed
-    if not attempts.is_open(attempt, moment):
+    if not attempts.takes_answers(attempt, moment):
         attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
     try:
         saved_at = attempts.save_answer(attempt, question_id, response, seq, at=moment)
@@ -181,15 +189,73 @@ def save(attempt_id: int):
     return jsonify(reply)
 
 
+@bp.get("/attempts/<int:attempt_id>/clock")
+@role_required("examinee")
+def clock(attempt_id: int):
+    """The test page asks how long is left: an admin may have given more time, reopened the
+    attempt or ended the test. {"remaining": seconds, "closed": bool}; anyone else's is a 404."""
+    row = attempts.clock_row(attempt_id, current_user.id)
+    if row is None:
+        abort(404)
+    moment = now()
+    closed = row.submitted_at is not None
+    if not closed and not attempts.takes_answers(row, moment):  # past the grace period: close it now
+        closed = attempts.close_if_expired(_own_attempt(attempt_id), moment)
+        db.session.commit()
+    return jsonify(remaining=0 if closed else attempts.remaining_seconds(row.deadline, moment), closed=closed)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
 @bp.post("/attempts/<int:attempt_id>/submit")
 @role_required("examinee")
 def submit(attempt_id: int):
+    """Hand in the paper. The test page posts it from take.js and is told in JSON (so a
+    network failure is retried, never an error page); without JavaScript the form posts it."""
     attempt = _own_attempt(attempt_id, lock=True)
     if not ActionForm().validate_on_submit():
+        if _wants_json():
+            db.session.rollback()
+            return jsonify(closed=False, error="页面已过期，请刷新页面后再交卷。"), 400
         abort(400)
     attempts.submit(attempt)
     db.session.commit()
-    return redirect(url_for("take.result", attempt_id=attempt.id))
+    result_url = url_for("take.result", attempt_id=attempt.id)
+    if _wants_json():
+        return jsonify(closed=True, result_url=result_url)
+    return redirect(result_url)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """One question of a closed attempt under review: the key beside his answer."""
+    number: int
+    question: object  # banks.display.ShownQuestion, options in his order
+    given: str  # what he answered, in the letters he saw
+    points: float  # what he earned
+    full: float  # what the question is worth
+    verdict: str  # right | partial | wrong
+
+
+VERDICTS = {"right": "✓ 正确", "partial": "部分正确", "wrong": "✗ 错误"}
+
+
+def review_items(attempt: Attempt, answers: dict) -> list[ReviewItem]:
+    items = []
+    for number, item in enumerate(attempt.paper, start=1):
+        answer = answers.get(item["id"])
+        points = float(answer.points or 0) if answer is not None else 0.0
+        if answer is not None and answer.correct:
+            verdict = "right"
+        elif points > 0:
+            verdict = "partial"
+        else:
+            verdict = "wrong"
+        items.append(ReviewItem(number, shown_item(item), shown_response(item, answer.response if answer else None),
+                                points, float(item["points"]), verdict))
+    return items
 
 
 @bp.get("/attempts/<int:attempt_id>/result")
@@ -200,8 +266,12 @@ def result(attempt_id: int):
         return redirect(url_for("take.paper", attempt_id=attempt.id))
     db.session.commit()
     review = attempt.exam.review_allowed and now() >= attempt.exam.closes_at
-    questions = [shown_item(item) for item in attempt.paper] if review else []
+    answers = attempts.answer_rows(attempt)
     return render_template("take/result.html", attempt=attempt, exam=attempt.exam, review=review,
                            show_score=attempts.score_visible(attempt.exam),
-                           questions=questions, responses=attempts.responses_of(attempt) if review else {},
+                           items=review_items(attempt, answers) if review else [], verdicts=VERDICTS,
+                           full_marks=sum(float(item["points"]) for item in attempt.paper),
+                           pass_mark=float(attempt.plan.pass_mark),
+                           order=[item["id"] for item in attempt.paper],
+                           stored={str(qid): row.client_seq for qid, row in answers.items()},
                            types=QUESTION_TYPES)

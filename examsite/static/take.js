@@ -1,28 +1,77 @@
-/* examsite: the test page. Plain ES5 so old desktop browsers and phones run it.
+/* examsite: the test page and the result page. Plain ES5 so old desktop browsers and phones run it.
  *
  * Every change is saved at once. A change the server has not acknowledged stays in
  * localStorage and is sent again until it is, or until the server says time is up.
- * The countdown runs from the seconds the server gave; the server alone decides.
+ * Handing in goes through XMLHttpRequest too: the answers still unsaved are sent first, and a
+ * hand-in the network loses is kept and sent again, never an error page (without JavaScript
+ * the form posts it). The countdown runs from the seconds the server gave and asks the server
+ * again every minute and at zero (an admin may have given more time); the server alone decides.
+ * What the browser could not get acknowledged before the attempt ended is listed on the
+ * result page, then forgotten.
  */
 (function () {
   "use strict";
+  var PREFIX = "examsite:attempt:";
+
+  function parse(text, fallback) {
+    try { return JSON.parse(text) || fallback; } catch (e) { return fallback; }
+  }
+  function loadKey(name, fallback) {
+    try { return parse(window.localStorage.getItem(name), fallback); } catch (e) { return fallback; }
+  }
+  function storeKey(name, value) {
+    try { window.localStorage.setItem(name, JSON.stringify(value)); } catch (e) { /* private mode: keep in memory */ }
+  }
+  function forgetKey(name) {
+    try { window.localStorage.removeItem(name); } catch (e) { /* nothing kept */ }
+  }
+  function own(object, name) { return Object.prototype.hasOwnProperty.call(object, name); }
+
+  // The result page: which answers never reached the server (kept by the test page, and
+  // whatever is still pending), unless the server has that change stored after all.
+  function resultPage(note) {
+    var key = PREFIX + note.getAttribute("data-attempt");
+    var order = parse(note.getAttribute("data-order"), []);
+    var stored = parse(note.getAttribute("data-stored"), {});
+    var lost = loadKey(key + ":lost", {});
+    var pending = loadKey(key + ":pending", {});
+    for (var id in pending) {
+      if (own(pending, id) && !(lost[id] >= pending[id].seq)) { lost[id] = pending[id].seq; }
+    }
+    var numbers = [];
+    for (var i = 0; i < order.length; i++) {
+      var qid = String(order[i]);
+      if (own(lost, qid) && !(own(stored, qid) && stored[qid] >= lost[qid])) { numbers.push(i + 1); }
+    }
+    if (numbers.length) {
+      note.textContent = "以下题目的答案服务器没有收到：第 " + numbers.join("、") + " 题。";
+      note.removeAttribute("hidden");
+    }
+    var names = ["lost", "pending", "submit", "flags"];
+    for (var n = 0; n < names.length; n++) { forgetKey(key + ":" + names[n]); }
+  }
+  var note = document.getElementById("unsaved-note");
+  if (note) { resultPage(note); return; }
+
   var root = document.getElementById("paper");
   if (!root) { return; }
   var saveUrl = root.getAttribute("data-save-url");
   var resultUrl = root.getAttribute("data-result-url");
+  var clockUrl = root.getAttribute("data-clock-url");
   var csrf = root.getAttribute("data-csrf");
-  var key = "examsite:attempt:" + root.getAttribute("data-attempt");
+  var form = document.getElementById("submit-form");
+  var key = PREFIX + root.getAttribute("data-attempt");
   var deadline = new Date().getTime() + parseInt(root.getAttribute("data-remaining"), 10) * 1000;
-  var closed = false;
+  var closed = false;      // the attempt has ended: on to the result page
+  var stopped = false;     // the countdown reached zero: no more input, unless the server gives more time
+  var offline = false;     // the last request failed for want of a network
+  var submitting = false;  // "user" or "auto" once a hand-in is asked for, until the server takes it
+  var submitInFlight = false;
   var sending = {};
   var lastSeq = 0;
 
-  function load(name, fallback) {
-    try { return JSON.parse(window.localStorage.getItem(key + ":" + name)) || fallback; } catch (e) { return fallback; }
-  }
-  function store(name, value) {
-    try { window.localStorage.setItem(key + ":" + name, JSON.stringify(value)); } catch (e) { /* private mode: keep in memory */ }
-  }
+  function load(name, fallback) { return loadKey(key + ":" + name, fallback); }
+  function store(name, value) { storeKey(key + ":" + name, value); }
   var pending = load("pending", {});
   var flags = load("flags", {});
 
@@ -77,11 +126,29 @@
     }
   }
 
+  function unsavedNumbers() {
+    var numbers = [];
+    for (var id in pending) {
+      if (own(pending, id) && section(id)) { numbers.push(parseInt(section(id).getAttribute("data-number"), 10)); }
+    }
+    return numbers.sort(function (a, b) { return a - b; });
+  }
+
   function networkNote() {
-    var count = 0;
-    for (var id in pending) { if (pending.hasOwnProperty(id)) { count++; } }
-    document.getElementById("network-state").textContent =
-      count ? "有 " + count + " 道题的答案尚未保存到服务器，网络恢复后会自动重发，请不要关闭页面。" : "";
+    if (closed) { return; }
+    var numbers = unsavedNumbers(), text = "";
+    var which = numbers.length ? "第 " + numbers.join("、") + " 题" : "";
+    if (submitting && offline) {
+      text = "网络中断，交卷请求已保留，恢复连接后会自动提交。" +
+        (numbers.length ? "以下题目的答案尚未保存到服务器：" + which + "。" : "") + "请不要关闭页面。";
+    } else if (submitting) {
+      text = numbers.length ? "正在保存" + which + "的答案，保存后交卷…" : "正在交卷…";
+    } else if (numbers.length) {
+      text = "有 " + numbers.length + " 道题的答案尚未保存到服务器（" + which + "），网络恢复后会自动重发，请不要关闭页面。";
+    }
+    var el = document.getElementById("network-state");
+    el.textContent = text;
+    el.className = submitting ? "alert alert-warning py-1 px-2 mt-1 mb-0" : "small text-danger";
   }
 
   function nextSeq() {
@@ -89,8 +156,13 @@
     return lastSeq;
   }
 
+  function hasPending() {
+    for (var id in pending) { if (own(pending, id)) { return true; } }
+    return false;
+  }
+
   function changed(sec) {
-    if (closed) { return; }
+    if (closed || stopped) { return; }
     var id = sec.getAttribute("data-id");
     pending[id] = { response: responseOf(sec), seq: nextSeq() };
     store("pending", pending);
@@ -113,35 +185,142 @@
       var body = {};
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
       if (xhr.status === 200 && body.saved) {
+        offline = false;
         if (pending[id] && pending[id].seq <= body.seq) { delete pending[id]; store("pending", pending); }
         setState(id, "已保存", "text-success");
+        if (typeof body.remaining === "number") { setRemaining(body.remaining, 30000); }
         if (pending[id]) { send(id); }
       } else if (xhr.status === 409) {
         finish(body.error || "答题时间已到。");
       } else if (xhr.status === 400) {
+        offline = false;
         delete pending[id]; store("pending", pending);
         setState(id, body.error || "答案没有保存。", "text-danger");
       } else {
+        offline = xhr.status === 0 || xhr.status >= 500;
         setState(id, "未保存（等待网络）", "text-danger");
         setTimeout(function () { send(id); }, 3000);
       }
       networkNote();
+      if (submitting && !hasPending()) { trySubmit(); }
     };
     xhr.send(JSON.stringify({ question: parseInt(id, 10), response: entry.response, seq: entry.seq }));
   }
 
-  function resendAll() { for (var id in pending) { if (pending.hasOwnProperty(id)) { send(id); } } }
+  function resendAll() { for (var id in pending) { if (own(pending, id)) { send(id); } } }
 
-  function finish(message) {
+  // The attempt has ended: what is still unacknowledged is kept for the result page to name.
+  function finish(message, url) {
     if (closed) { return; }
     closed = true;
-    document.getElementById("network-state").textContent = message;
-    window.location.href = resultUrl;
+    var lost = load("lost", {});
+    for (var id in pending) { if (own(pending, id)) { lost[id] = pending[id].seq; } }
+    store("lost", lost);
+    pending = {};
+    forgetKey(key + ":pending");
+    forgetKey(key + ":submit");
+    var el = document.getElementById("network-state");
+    el.textContent = message || "";
+    window.location.href = url || resultUrl;
   }
+
+  // Hand in: the answers still unsaved first, then the hand-in itself, again and again until
+  // the server takes it. Kept in localStorage, so a reload carries on with it.
+  function requestSubmit(how) {
+    if (closed) { return; }
+    if (!submitting || how === "user") { submitting = how; store("submit", how); }
+    document.getElementById("submit-button").disabled = true;
+    trySubmit();
+  }
+
+  function cancelSubmit() {
+    submitting = false;
+    forgetKey(key + ":submit");
+    document.getElementById("submit-button").disabled = false;
+    networkNote();
+  }
+
+  function trySubmit() {
+    if (!submitting || closed || submitInFlight) { return; }
+    if (hasPending()) { resendAll(); networkNote(); return; }  // send() comes back here when done
+    submitInFlight = true;
+    networkNote();
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.getAttribute("action"), true);
+    xhr.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.timeout = 20000;
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState !== 4) { return; }
+      submitInFlight = false;
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+      if (xhr.status === 200 && body && body.closed) {
+        finish("已交卷。", body.result_url);
+      } else if (xhr.status === 0 || xhr.status >= 500) {
+        offline = true;
+        networkNote();
+        setTimeout(trySubmit, 3000);
+      } else if (body && body.error) {
+        offline = false;
+        cancelSubmit();
+        document.getElementById("network-state").textContent = "交卷没有成功：" + body.error;
+      } else {
+        // not an answer of this page's (the login has ended, say): let the server's own page say it
+        closed = true;
+        forgetKey(key + ":submit");
+        form.submit();
+      }
+    };
+    xhr.send("csrf_token=" + encodeURIComponent(csrf));
+  }
+
+  // Ask the server how long is left. At zero, unless it gave more time, hand in.
+  function checkClock(atZero) {
+    if (closed) { return; }
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", clockUrl, true);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.timeout = 15000;
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState !== 4) { return; }
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+      if (xhr.status !== 200 || !body) {
+        if (atZero) { requestSubmit("auto"); }  // kept and retried
+        return;
+      }
+      offline = false;
+      if (body.closed) { finish("本次答题已经结束。"); return; }
+      setRemaining(body.remaining, 2000);
+      if (body.remaining > 0) {
+        if (stopped) { resume(); }
+        if (submitting === "auto" && !submitInFlight) { cancelSubmit(); }
+      } else if (atZero) {
+        requestSubmit("auto");
+      }
+    };
+    xhr.send();
+  }
+
+  // The server's word on the time left, in whole seconds and late by the network's delay: it
+  // moves the countdown only when it differs by more than ``slack`` milliseconds (a save's
+  // reply: only when an admin has given more time or ended the test).
+  function setRemaining(seconds, slack) {
+    var told = new Date().getTime() + seconds * 1000;
+    if (Math.abs(told - deadline) > slack) { deadline = told; }
+  }
+
+  function setInputs(enabled) {
+    var all = root.querySelectorAll(".answer-input");
+    for (var i = 0; i < all.length; i++) { all[i].disabled = !enabled; }
+  }
+  function stop() { stopped = true; setInputs(false); }
+  function resume() { stopped = false; setInputs(true); }
 
   // restore answers this browser has not yet got acknowledged: they are newer than the page
   for (var pid in pending) {
-    if (pending.hasOwnProperty(pid) && section(pid)) {
+    if (own(pending, pid) && section(pid)) {
       show(section(pid), pending[pid].response);
       lastSeq = Math.max(lastSeq, pending[pid].seq);
       setState(pid, "未保存（等待网络）", "text-danger");
@@ -200,12 +379,14 @@
     });
   }
 
-  document.getElementById("submit-form").addEventListener("submit", function (event) {
+  form.addEventListener("submit", function (event) {
     if (closed) { return; }
+    event.preventDefault();
+    if (submitting === "user") { return; }
     var missing = [], secs = questions();
     for (var i = 0; i < secs.length; i++) { if (responseOf(secs[i]) === null) { missing.push(secs[i].getAttribute("data-number")); } }
     var text = missing.length ? "以下题目尚未作答：第 " + missing.join("、") + " 题。\n确定要交卷吗？" : "确定要交卷吗？交卷后不能再修改。";
-    if (!window.confirm(text)) { event.preventDefault(); }
+    if (window.confirm(text)) { requestSubmit("user"); }
   });
 
   function tick() {
@@ -214,18 +395,21 @@
     var el = document.getElementById("countdown");
     el.textContent = (minutes < 10 ? "0" : "") + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
     el.className = "countdown" + (left <= 300 ? " text-danger fw-bold" : "");
-    if (left <= 0 && !closed) {
-      closed = true;
-      document.getElementById("submit-form").submit();  // the server closes it at the deadline anyway
-      return;
+    if (left <= 0 && !stopped && !closed) {
+      stop();  // no more input; what was given before is still sent
+      checkClock(true);
     }
-    setTimeout(tick, 1000);
+    if (!closed) { setTimeout(tick, 1000); }
   }
 
-  window.addEventListener("online", resendAll);
-  setInterval(resendAll, 10000);
+  function retry() { resendAll(); trySubmit(); }
+  window.addEventListener("online", retry);
+  setInterval(retry, 10000);
+  setInterval(function () { checkClock(false); }, 60000);
   layout();
   networkNote();
   resendAll();
+  var kept = load("submit", false);
+  if (kept === "user" || kept === "auto") { requestSubmit(kept); }  // asked for before a reload
   tick();
 }());

@@ -15,6 +15,7 @@ from ..conftest import csrf_from
 from ..factories import PASSWORD
 
 START = datetime(2026, 6, 10, 1, 0)  # 09:00 in Beijing
+GRACE = timedelta(seconds=120)  # SAVE_GRACE_SECONDS by default: saves still stored after a deadline
 
 
 @pytest.fixture
@@ -142,7 +143,7 @@ def test_late_save_gets_409_and_the_attempt_is_closed_and_graded(setup, auth, cl
     attempt = db.session.get(Attempt, start(auth, client, exam))
     single = next(i for i in attempt.paper if i["type"] == "single")["id"]
     save(client, auth, attempt.id, single, "A", seq=1)
-    clock.freeze(START + timedelta(minutes=30, seconds=1))
+    clock.freeze(START + timedelta(minutes=30, seconds=1) + GRACE)
     late = save(client, auth, attempt.id, single, "B", seq=2)
     assert late.status_code == 409
     assert late.get_json()["error"] == "答题时间已到，试卷已自动交卷，这个答案没有保存。"
@@ -183,7 +184,7 @@ def test_opening_an_expired_attempt_closes_it(setup, auth, client, db):
     exam, _ = setup
     auth.login("0001", PASSWORD)
     attempt_id = start(auth, client, exam)
-    clock.freeze(START + timedelta(minutes=31))
+    clock.freeze(START + timedelta(minutes=31) + GRACE)
     response = client.get(f"/my/attempts/{attempt_id}")
     assert response.status_code == 302 and response.headers["Location"].endswith("/result")
     assert "时间到，自动交卷" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -270,7 +271,7 @@ def test_the_home_list_closes_an_expired_attempt_and_goes_on_listing(db, auth, c
     factories.examinee("0001")
     auth.login("0001", PASSWORD)
     attempt_id = start(auth, client, first)
-    clock.freeze(START + timedelta(minutes=31))
+    clock.freeze(START + timedelta(minutes=31) + GRACE)
     db.session.rollback()
     home = client.get("/my/").get_data(as_text=True)
     assert "先开考的测试" in home and "后列出的测试" in home

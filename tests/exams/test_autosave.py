@@ -16,7 +16,7 @@ from examsite.models import Answer, Attempt
 from .. import factories
 from ..conftest import AuthActions, csrf_from
 from ..factories import PASSWORD
-from .test_attempts import START, save, start
+from .test_attempts import GRACE, START, save, start
 
 
 def test_paper_memory_keeps_the_most_recently_used():
@@ -109,7 +109,7 @@ def test_a_kept_paper_does_not_outlive_the_deadline(db, auth, client):
     factories.bank()
     attempt, single = _taking(auth, client, db)
     assert save(client, auth, attempt.id, single[0], "A").status_code == 200
-    clock.freeze(START + timedelta(minutes=30, seconds=1))
+    clock.freeze(START + timedelta(minutes=30, seconds=1) + GRACE)
     late = save(client, auth, attempt.id, single[1], "B", seq=2)
     assert late.status_code == 409 and late.get_json()["closed"] is True
     db.session.rollback()
@@ -170,7 +170,8 @@ def test_the_full_way_reads_the_clock_once(db, auth, client, monkeypatch):
     factories.bank()
     attempt, single = _taking(auth, client, db)
     monkeypatch.setattr(autosave, "quick_save", lambda *args: None)  # the quick way declines
-    moments = iter([attempt.deadline] + [attempt.deadline + timedelta(seconds=1)] * 10)
+    last = attempt.deadline + GRACE  # the last moment a save is taken
+    moments = iter([last] + [last + timedelta(seconds=1)] * 10)
     for module in ("taking", "attempts"):  # each has the clock's now() by name
         monkeypatch.setattr(f"examsite.exams.{module}.now", lambda: next(moments))
     response = save(client, auth, attempt.id, single[0], "A")

@@ -13,7 +13,7 @@ from examsite.models import Answer
 
 from .. import factories
 from ..conftest import csrf_from
-from .test_attempts import START, save
+from .test_attempts import GRACE, START, save
 from .test_autosave import _taking as _taking_a_test
 
 
@@ -54,7 +54,7 @@ def test_what_the_gate_does_not_vouch_for_reaches_flask_with_its_body(db, auth, 
     unknown = save(client, auth, attempt.id, 424242, "A")
     assert unknown.status_code == 400 and unknown.get_json()["error"] == "这道题不在您的试卷中。"
     assert len(requests_built) == 1
-    clock.freeze(START + timedelta(minutes=31))
+    clock.freeze(START + timedelta(minutes=31) + GRACE)
     late = save(client, auth, attempt.id, single[0], "A", seq=2)
     assert late.status_code == 409 and late.get_json()["closed"] is True
     assert _stored(db) == {}
