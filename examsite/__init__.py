@@ -3,7 +3,7 @@ from flask import Flask, render_template
 
 from . import config as config_module
 from . import formatting
-from .clock import to_local
+from .clock import now, to_local
 from .exams.gate import AutosaveGate
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 
@@ -39,6 +39,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .accounts.manage_views import bp as users_bp
     from .accounts.views import bp as accounts_bp
     from .audit.views import bp as audit_bp
     from .banks.views import bp as banks_bp
@@ -51,7 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     from .sampling.views import bp as draws_bp
 
     for bp in (main_bp, accounts_bp, roster_bp, banks_bp, exams_bp, take_bp, draws_bp, audit_bp, results_bp,
-               notices_bp):
+               notices_bp, users_bp):
         app.register_blueprint(bp)
 
 
@@ -61,6 +62,7 @@ def _register_template_helpers(app: Flask) -> None:
         local = to_local(moment)
         return local.strftime(fmt) if local else ""
 
+    app.jinja_env.globals["now_utc"] = now  # the one clock (frozen in tests)
     app.add_template_filter(formatting.percent, "percent")
     app.add_template_filter(formatting.points, "points")
 

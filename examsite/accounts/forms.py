@@ -1,5 +1,5 @@
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..forms import BaseForm
 
@@ -15,3 +15,17 @@ class PasswordForm(BaseForm):
     password = PasswordField("新密码（至少 8 位）", validators=[DataRequired("请输入新密码。"), Length(min=8, max=128)])
     confirm = PasswordField("再输入一次", validators=[EqualTo("password", "两次输入的密码不一样。")])
     submit = SubmitField("设置密码")
+
+
+class ReasonForm(BaseForm):
+    """A button that changes an account, with an optional reason for the log."""
+    reason = StringField("原因（记入操作日志）", validators=[Optional(), Length(max=200)])
+
+
+class AccountForm(BaseForm):
+    username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=60)])
+    display_name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=60)])
+    role = RadioField("角色", choices={"liaison": "单位联络员（只管本单位及下属单位）", "admin": "考试管理员"},
+                      default="liaison", validators=[DataRequired("请选择角色。")])
+    unit_id = SelectField("所属单位", coerce=int, validate_choice=True)
+    submit = SubmitField("新建账号")

@@ -45,12 +45,23 @@ def authenticate(username: str, password: str, *, max_failures: int, lock_minute
     if not correct:
         return LoginResult(None, note_failure(user, refused, "密码", max_failures=max_failures,
                                               lock_minutes=lock_minutes))
-    if not user.active:
-        return LoginResult(None, "该账号已停用，请联系考试管理员。")
+    refusal = login_refusal(user)
+    if refusal:
+        return LoginResult(None, refusal)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = moment
     return LoginResult(user)
+
+
+def login_refusal(user: User) -> str | None:
+    """Why this account may not be logged in at all, or None: disabled by the admin or the
+    liaison, or its owner has left (离岗; he may log in again once the roster has him back)."""
+    if not user.active:
+        return "该账号已停用，请联系单位联络员或考试管理员。"
+    if user.staff is not None and user.staff.left_at is not None:
+        return "花名册中您已标为离岗，不能登录；如有疑问请联系单位联络员。"
+    return None
 
 
 def lock_message(locked_until, what: str) -> str | None:

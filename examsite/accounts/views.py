@@ -6,14 +6,16 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import db, login_manager, write_transaction
 from ..models import User
 from .forms import LoginForm, PasswordForm
-from .services import AccountError, authenticate, change_password
+from .services import AccountError, authenticate, change_password, login_refusal
 
 bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The logged-in account; a session of one disabled or left (离岗) since is over."""
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and login_refusal(user) is None else None
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,8 +1,13 @@
-"""Who takes which test: his tier has a plan and he is in its units, or he was drawn."""
-from sqlalchemy import select
+"""Who takes which test: his tier has a plan and he is in its units, or he was drawn; and the
+list of who was expected, fixed when the test closes."""
+from datetime import datetime
 
+from sqlalchemy import insert, literal, select
+
+from ..audit.services import record
+from ..clock import now
 from ..extensions import db
-from ..models import Attempt, Draw, DrawMember, Exam, PaperPlan, Staff
+from ..models import Attempt, Draw, DrawMember, Exam, ExpectedExaminee, PaperPlan, Staff
 from ..roster.services import subtree_ids, unit_children
 
 
@@ -29,3 +34,45 @@ def takes(exam: Exam, staff: Staff) -> bool:
 def latest_attempt(exam: Exam, staff: Staff) -> Attempt | None:
     return db.session.scalar(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.staff_id == staff.id)
                              .order_by(Attempt.number.desc()).limit(1))
+
+
+def expected_staff_query(exam: Exam):
+    """A subquery of the staff a test is for by today's roster: those drawn for a 抽测; for a
+    全员 test everyone of a planned tier in its units (all units when it names none) not marked
+    as left (离岗). Once the test has closed, read ``ExpectedExaminee`` instead (fix_expected())."""
+    if exam.mode == "sample":
+        return (select(DrawMember.staff_id).join(Draw, Draw.id == DrawMember.draw_id)
+                .where(Draw.exam_id == exam.id, Draw.voided_at.is_(None)))
+    query = select(Staff.id).where(Staff.tier_id.in_([plan.tier_id for plan in exam.plans]), Staff.left_at.is_(None))
+    if exam.units:
+        children = unit_children()
+        scope = set().union(*(subtree_ids(link.unit_id, children) for link in exam.units))
+        query = query.where(Staff.unit_id.in_(scope))
+    return query
+
+
+def fix_expected(exam: Exam, at: datetime | None = None) -> bool:
+    """Store who was expected to take a test that has closed, with each person's unit and tier
+    as they are now, so that later roster imports never change its results. Once only; True
+    when stored now. The caller holds a write transaction and commits."""
+    moment = at or now()
+    if exam.expected_fixed_at is not None or moment < exam.closes_at:
+        return False
+    db.session.refresh(exam, with_for_update=True)  # two requests must not store it twice
+    if exam.expected_fixed_at is not None:
+        return False
+    rows = select(literal(exam.id), Staff.id, Staff.unit_id, Staff.tier_id).where(
+        Staff.id.in_(expected_staff_query(exam)))
+    stored = db.session.execute(insert(ExpectedExaminee).from_select(
+        ["exam_id", "staff_id", "unit_id", "tier_id"], rows)).rowcount
+    exam.expected_fixed_at = moment
+    record("exam.expected", f"测试“{exam.title}”已结束，固定应参加名单 {stored} 人", target=exam,
+           detail={"expected": stored})
+    return True
+
+
+def fix_expected_of_closed(at: datetime | None = None) -> int:
+    """fix_expected() for every test that has closed without its list (the minute's cron job)."""
+    moment = at or now()
+    pending = db.session.scalars(select(Exam).where(Exam.closes_at <= moment, Exam.expected_fixed_at.is_(None)))
+    return sum(fix_expected(exam, moment) for exam in pending.all())

@@ -2,13 +2,13 @@
 from .accounts import ROLES, User
 from .audit import AuditLog
 from .banks import QUESTION_TYPES, Bank, BankUpload, Question, QuestionRevision
-from .exams import Answer, Attempt, Exam, ExamUnit, PaperPlan
+from .exams import Answer, Attempt, Exam, ExamUnit, ExpectedExaminee, PaperPlan
 from .notices import Notice
 from .roster import DEFAULT_TIERS, RankTier, RosterUpload, Staff, Tier, Unit
 from .sampling import AccessCode, Draw, DrawMember
 
 __all__ = [
     "ROLES", "User", "AuditLog", "QUESTION_TYPES", "Bank", "BankUpload", "Question", "QuestionRevision",
-    "Answer", "Attempt", "Exam", "ExamUnit", "PaperPlan", "Notice", "DEFAULT_TIERS", "RankTier", "RosterUpload", "Staff", "Tier", "Unit",
+    "Answer", "Attempt", "Exam", "ExamUnit", "ExpectedExaminee", "PaperPlan", "Notice", "DEFAULT_TIERS", "RankTier", "RosterUpload", "Staff", "Tier", "Unit",
     "AccessCode", "Draw", "DrawMember",
 ]

@@ -33,6 +33,8 @@ class Exam(db.Model):
     score_shown: Mapped[str] = mapped_column(String(20), default="on_submit", server_default="on_submit")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    #: when the list of who was expected to take the test (ExpectedExaminee) was stored, at its close
+    expected_fixed_at: Mapped[datetime | None]
 
     plans: Mapped[list["PaperPlan"]] = relationship(back_populates="exam")
     units: Mapped[list["ExamUnit"]] = relationship()
@@ -45,6 +47,18 @@ class ExamUnit(db.Model):
 
     exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+
+
+class ExpectedExaminee(db.Model):
+    """One person who was expected to take a closed test, with his unit and tier as they were
+    then: results, exports and notices of a closed test read this list, never today's roster."""
+
+    __tablename__ = "expected_examinee"
+
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    tier_id: Mapped[int] = mapped_column(ForeignKey("tier.id"))
 
 
 class PaperPlan(db.Model):

@@ -1,7 +1,7 @@
 """Random draws of staff for spot tests (随机抽测)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -53,16 +53,26 @@ class DrawMember(db.Model):
 
 
 class AccessCode(db.Model):
-    """A one-time code on a login slip: lets one drawn person into one spot test, once."""
+    """A one-time code on a login slip: lets one person in once, into one test (a slip of a
+    test) or to his own page (a new code his liaison gave him, exam_id None)."""
 
     __tablename__ = "access_code"
-    __table_args__ = (UniqueConstraint("exam_id", "staff_id", name="uq_access_code_exam_staff"),)
+    __table_args__ = (
+        UniqueConstraint("exam_id", "staff_id", name="uq_access_code_exam_staff"),
+        # one personal code per person: a new one replaces the old
+        Index("uq_access_code_personal", "staff_id", unique=True,
+              sqlite_where=text("exam_id IS NULL"), postgresql_where=text("exam_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"))
+    #: the test the slip is for; None for a personal code
+    exam_id: Mapped[int | None] = mapped_column(ForeignKey("exam.id"))
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     #: HMAC-SHA256 of the code under the app's secret key; the code itself is never stored
     code_hash: Mapped[str] = mapped_column(String(64))
+    #: random; the code is derived from it and the secret key, so a slip printed again shows the
+    #: same code (None for codes made before slips could be printed again)
+    nonce: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=now)
     used_at: Mapped[datetime | None]
 

@@ -11,10 +11,11 @@ from datetime import datetime
 from sqlalchemy import Text, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from ..exams.assignment import expected_staff_query, fix_expected
 from ..exams.attempts import close_expired
 from ..exams.plans import plan_total
 from ..extensions import db
-from ..models import QUESTION_TYPES, Answer, Attempt, Draw, DrawMember, Exam, Question, Staff
+from ..models import QUESTION_TYPES, Answer, Attempt, Exam, ExpectedExaminee, Question, Staff
 from ..roster.services import subtree_ids, tiers, tree_rows, unit_children, unit_paths
 from .statistics import Summary, Tally, distribution, group_size, item_analysis, summarise
 
@@ -113,10 +114,9 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
     ranked = tiers()
     tier_names = {tier.id: tier.name for tier in ranked}
 
-    people = select(Staff.id, Staff.staff_no, Staff.name, Staff.unit_id, Staff.tier_id, Staff.position).where(
-        or_(Staff.id.in_(assigned_staff_ids(exam)), Staff.id.in_(select(Attempt.staff_id).where(Attempt.exam_id == exam.id))))
+    people = _people(exam)
     if within is not None:
-        people = people.where(Staff.unit_id.in_(within))
+        people = people.where(people.selected_columns[3].in_(within))
     # plain Core rows: tens of thousands of them, and the ORM adds nothing here
     connection = db.session.connection()
     rows = {sid: ResultRow(sid, no, name, unit_id, paths[unit_id], units[group_of[unit_id]][0], tier_names[tier_id],
@@ -139,25 +139,27 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
     return Results(exam, listed, full, [tier.name for tier in ranked], within)
 
 
+def _people(exam: Exam):
+    """Everyone the test is for, and anyone who sat it: (id, 工号, 姓名, unit, tier, 职务). A
+    closed test reads the list stored at its close, with the units and tiers people had then."""
+    took = Staff.id.in_(select(Attempt.staff_id).where(Attempt.exam_id == exam.id))
+    if exam.expected_fixed_at is None:
+        return select(Staff.id, Staff.staff_no, Staff.name, Staff.unit_id, Staff.tier_id, Staff.position).where(
+            or_(Staff.id.in_(expected_staff_query(exam)), took))
+    expected = aliased(ExpectedExaminee)
+    return (select(Staff.id, Staff.staff_no, Staff.name, func.coalesce(expected.unit_id, Staff.unit_id),
+                   func.coalesce(expected.tier_id, Staff.tier_id), Staff.position)
+            .outerjoin(expected, and_(expected.staff_id == Staff.id, expected.exam_id == exam.id))
+            .where(or_(expected.staff_id.is_not(None), took)))
+
+
 def settled_results(exam: Exam, scope_unit_id: int | None = None) -> Results:
     """``results()`` after closing the test's attempts whose time has run out, so nobody is
-    counted as still answering past his deadline. The caller commits."""
+    counted as still answering past his deadline, and, once the test has closed, after fixing
+    who was expected (fix_expected()). The caller holds a write transaction and commits."""
     close_expired(limit=None, exam_id=exam.id)
+    fix_expected(exam)
     return results(exam, scope_unit_id)
-
-
-def assigned_staff_ids(exam: Exam):
-    """A subquery of the staff a test is for: those drawn for a 抽测; for a 全员 test everyone of
-    a planned tier in its units (all units when it names none) not marked as left (离岗)."""
-    if exam.mode == "sample":
-        return (select(DrawMember.staff_id).join(Draw, Draw.id == DrawMember.draw_id)
-                .where(Draw.exam_id == exam.id, Draw.voided_at.is_(None)))
-    query = select(Staff.id).where(Staff.tier_id.in_([plan.tier_id for plan in exam.plans]), Staff.left_at.is_(None))
-    if exam.units:
-        children = unit_children()
-        scope = set().union(*(subtree_ids(link.unit_id, children) for link in exam.units))
-        query = query.where(Staff.unit_id.in_(scope))
-    return query
 
 
 def _groups(units, children, scope_unit_id: int | None) -> dict[int, int]:

@@ -9,6 +9,7 @@ import xlsxwriter
 
 from sqlalchemy import func, select
 
+from ..accounts.provisioning import ensure_accounts
 from ..audit.services import record
 from ..clock import now
 from ..extensions import db
@@ -248,6 +249,8 @@ class ImportResult:
     unchanged: int = 0
     new_units: list[str] = field(default_factory=list)
     marked_leaving: int = 0
+    #: login accounts made for people who had none (see accounts.provisioning)
+    accounts_created: int = 0
 
     @property
     def ok(self) -> bool:
@@ -329,9 +332,9 @@ def apply_import(plan: RosterPlan, confirm_units: bool = False, mark_leaving: bo
     def unit_of(unit):
         return created[unit] if isinstance(unit, tuple) else unit
 
-    for rec, unit in plan.added:
-        db.session.add(Staff(staff_no=rec.staff_no, name=rec.name, unit=unit_of(unit), tier=tier_by_name[rec.tier],
-                             position=rec.position, rank=rec.rank, id_number=rec.id_number))
+    added = [Staff(staff_no=rec.staff_no, name=rec.name, unit=unit_of(unit), tier=tier_by_name[rec.tier],
+                   position=rec.position, rank=rec.rank, id_number=rec.id_number) for rec, unit in plan.added]
+    db.session.add_all(added)
     for change in plan.changed:
         staff, rec = change.staff, change.record
         staff.name, staff.unit, staff.tier = rec.name, unit_of(change.unit), tier_by_name[rec.tier]
@@ -343,15 +346,17 @@ def apply_import(plan: RosterPlan, confirm_units: bool = False, mark_leaving: bo
         for staff in plan.leaving:
             staff.left_at = moment
     db.session.flush()
+    accounts = ensure_accounts(added + [change.staff for change in plan.changed])
     result = ImportResult(added=len(plan.added), updated=len(plan.changed), unchanged=plan.unchanged,
-                          new_units=plan.new_units, marked_leaving=len(plan.leaving) if mark_leaving else 0)
+                          new_units=plan.new_units, marked_leaving=len(plan.leaving) if mark_leaving else 0,
+                          accounts_created=accounts)
     record(
         "roster.import",
         f"导入花名册 {plan.filename}：新增 {result.added} 人，更新 {result.updated} 人，未变 {result.unchanged} 人，"
         f"新建单位 {len(result.new_units)} 个，标为离岗 {result.marked_leaving} 人",
         detail={"filename": plan.filename, "added": result.added, "updated": result.updated,
                 "unchanged": result.unchanged, "new_units": result.new_units,
-                "marked_leaving": result.marked_leaving},
+                "marked_leaving": result.marked_leaving, "accounts_created": accounts},
     )
     return result
 

@@ -69,7 +69,9 @@ def preview(upload_id: int):
             db.session.commit()
             flash(f"导入完成：新增 {result.added} 人，更新 {result.updated} 人，未变 {result.unchanged} 人"
                   + (f"，新建单位 {len(result.new_units)} 个" if result.new_units else "")
-                  + (f"，{result.marked_leaving} 人标为离岗" if result.marked_leaving else "") + "。", "success")
+                  + (f"，{result.marked_leaving} 人标为离岗" if result.marked_leaving else "")
+                  + (f"，为 {result.accounts_created} 人建立了登录账号（用户名为工号，凭登录条首次登录）" if result.accounts_created else "")
+                  + "。", "success")
             return redirect(url_for("roster.index"))
         db.session.rollback()
         flash(" ".join(result.errors), "danger")

@@ -1,4 +1,5 @@
-"""Assigning a draw to a spot test, one-time access codes, and the login slips workbook."""
+"""Login slips and one-time access codes: for a spot test's draw, for a 全员 test's unit, and
+for one person; assigning a draw to its spot test; the slips workbook."""
 import hashlib
 import hmac
 import io
@@ -12,6 +13,7 @@ from ..audit.services import record
 from ..clock import now, to_local
 from ..extensions import db
 from ..models import AccessCode, Draw, DrawMember, Exam, Staff, User
+from ..accounts.provisioning import ensure_accounts
 from ..models.accounts import NO_PASSWORD
 from .sampler import SampleError
 
@@ -23,8 +25,20 @@ def code_hash(secret_key: str, code: str) -> str:
     return hmac.new(secret_key.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+def derive_code(secret_key: str, nonce: str) -> str:
+    """The code of a slip, made again from its random nonce and the secret key: a slip printed
+    twice shows the same code, and the database holds neither the code nor anything that gives
+    it without the key."""
+    digest = hmac.new(secret_key.encode(), b"slip:" + nonce.encode(), hashlib.sha256).digest()
+    return "".join(CODE_ALPHABET[byte % len(CODE_ALPHABET)] for byte in digest[:CODE_LENGTH])
+
+
+def _renew(code: AccessCode, secret_key: str) -> str:
+    """Give a code row a new code (the old one stops working); returns the new code."""
+    code.nonce = secrets.token_hex(16)
+    plain = derive_code(secret_key, code.nonce)
+    code.code_hash, code.created_at, code.used_at = code_hash(secret_key, plain), now(), None
+    return plain
 
 
 def _members(draw: Draw) -> list[DrawMember]:
@@ -48,21 +62,7 @@ def assign(draw: Draw, exam: Exam, actor=None) -> int:
         raise SampleError("这次抽取已经分配给另一个测试。")
     draw.exam_id = exam.id
     members = _members(draw)
-    without = [m.staff for m in members if m.staff.user is None]
-    numbers = [staff.staff_no for staff in without]
-    users = {}
-    for start in range(0, len(numbers), 1000):  # one query per thousand, not one per person
-        users.update((u.username, u) for u in db.session.scalars(
-            select(User).where(User.username.in_(numbers[start:start + 1000]))))
-    created = 0
-    for staff in without:
-        if staff.staff_no not in users:  # no password yet: the slip's one-time code lets him in
-            users[staff.staff_no] = User(username=staff.staff_no, role="examinee", display_name=staff.name,
-                                         password_hash=NO_PASSWORD)
-            db.session.add(users[staff.staff_no])
-            created += 1
-        staff.user = users[staff.staff_no]
-    db.session.flush()
+    created = ensure_accounts([m.staff for m in members], actor)
     record("draw.assign", f"将第 {draw.id} 次抽取的 {len(members)} 人分配到抽测“{exam.title}”，新建账号 {created} 个",
            target=draw, detail={"exam": exam.id, "accounts_created": created}, user=actor)
     return created
@@ -71,30 +71,68 @@ def assign(draw: Draw, exam: Exam, actor=None) -> int:
 @dataclass
 class Slip:
     staff: Staff
-    code: str | None  # None when the code was already used
+    code: str | None  # None: no code on this slip, ``note`` says why
+    note: str = ""
+
+
+#: why a slip carries no code
+USED = "访问码已使用；如需重新进入，请联系单位联络员补发"
+HAS_PASSWORD = "已设置密码，请用工号和密码登录"
+PRINTED_BEFORE = "已发放，见上次打印的登录条"
+
+
+def issue_slips(exam: Exam, people: list[Staff], secret_key: str, actor=None, *, where: str = "") -> list[Slip]:
+    """Slips for ``people`` to enter ``exam``. Everyone gets an account (ensure_accounts()).
+    Whoever has set a password logs in with it; whoever has a code not yet used gets the same
+    code again, so printing twice never invalidates a slip handed out; the others a new code."""
+    ensure_accounts(people, actor)
+    ids = [person.id for person in people]
+    existing: dict[int, AccessCode] = {}
+    for start in range(0, len(ids), 1000):
+        existing.update((c.staff_id, c) for c in db.session.scalars(select(AccessCode).where(
+            AccessCode.exam_id == exam.id, AccessCode.staff_id.in_(ids[start:start + 1000]))))
+    slips, made = [], 0
+    for person in people:
+        code = existing.get(person.id)
+        if person.user is not None and person.user.password_hash != NO_PASSWORD:
+            slips.append(Slip(person, None, HAS_PASSWORD))
+        elif code is not None and code.used_at is not None:
+            slips.append(Slip(person, None, USED))
+        elif code is not None:
+            slips.append(Slip(person, derive_code(secret_key, code.nonce)) if code.nonce
+                         else Slip(person, None, PRINTED_BEFORE))
+        else:
+            code = AccessCode(exam_id=exam.id, staff_id=person.id)
+            db.session.add(code)
+            slips.append(Slip(person, _renew(code, secret_key)))
+            made += 1
+    db.session.flush()
+    record("slips.issue", f"生成测试“{exam.title}”{where}的登录条：{len(slips)} 人，新访问码 {made} 个",
+           target=exam, detail={"people": len(slips), "new_codes": made}, user=actor)
+    return slips
 
 
 def issue_codes(draw: Draw, secret_key: str, actor=None) -> list[Slip]:
-    """A fresh code for every drawn person whose code is not yet used (older unused codes stop working)."""
+    """The slips of a draw's people for the spot test it is assigned to."""
     if draw.exam_id is None:
         raise SampleError("请先把这次抽取分配到一个抽测。")
-    existing = {c.staff_id: c for c in db.session.scalars(select(AccessCode).where(AccessCode.exam_id == draw.exam_id))}
-    slips, moment = [], now()
-    for member in _members(draw):
-        code = existing.get(member.staff_id)
-        if code is not None and code.used_at is not None:
-            slips.append(Slip(member.staff, None))
-            continue
-        plain = new_code()
-        if code is None:
-            code = AccessCode(exam_id=draw.exam_id, staff_id=member.staff_id)
-            db.session.add(code)
-        code.code_hash, code.created_at = code_hash(secret_key, plain), moment
-        slips.append(Slip(member.staff, plain))
+    exam = db.session.get(Exam, draw.exam_id)
+    return issue_slips(exam, [m.staff for m in _members(draw)], secret_key, actor, where=f"（第 {draw.id} 次抽取）")
+
+
+def personal_code(staff: Staff, secret_key: str, actor=None) -> str:
+    """A new one-time code for one person (he forgot his password, or closed the browser before
+    setting one): it lets him in to set a password; his attempts go on with their own time.
+    Any earlier personal code of his stops working."""
+    ensure_accounts([staff], actor)
+    code = db.session.scalar(select(AccessCode).where(AccessCode.staff_id == staff.id, AccessCode.exam_id.is_(None)))
+    if code is None:
+        code = AccessCode(exam_id=None, staff_id=staff.id)
+        db.session.add(code)
+    plain = _renew(code, secret_key)
     db.session.flush()
-    record("draw.codes", f"为第 {draw.id} 次抽取生成登录条（{sum(1 for s in slips if s.code)} 个访问码）",
-           target=draw, user=actor)
-    return slips
+    record("user.code", f"为 {staff.name}（{staff.staff_no}）补发一次性访问码", target=staff.user, user=actor)
+    return plain
 
 
 def account_of(staff_no: str) -> User | None:
@@ -141,7 +179,7 @@ def slips_workbook(slips: list[Slip], exam: Exam, url: str) -> bytes:
             sheet.write_string(row, 0, slip.staff.name, cell)
             sheet.write_string(row, 1, unit_path, cell)
             sheet.write_string(row, 2, slip.staff.staff_no, cell)
-            sheet.write_string(row, 3, slip.code or "（已使用）", code_format)
+            sheet.write_string(row, 3, slip.code or slip.note, code_format if slip.code else cell)
             sheet.write_string(row, 4, window, cell)
             sheet.write_string(row, 5, url, cell)
         sheet.set_column(0, 0, 12)

@@ -210,7 +210,7 @@ def test_preview_counts_new_changed_unchanged_and_leaving(db, district):
 
 def test_staff_marked_as_left_are_not_assigned_or_drawn(db, district):
     from examsite.exams.assignment import takes
-    from examsite.results.services import assigned_staff_ids
+    from examsite.exams.assignment import expected_staff_query
     from examsite.sampling.services import DrawRequest, population
 
     factories.bank()
@@ -220,7 +220,7 @@ def test_staff_marked_as_left_are_not_assigned_or_drawn(db, district):
     leaving.left_at = now()
     db.session.commit()
     assert takes(exam, staying) and not takes(exam, leaving)
-    assert set(db.session.scalars(assigned_staff_ids(exam))) == {staying.id}
+    assert set(db.session.scalars(expected_staff_query(exam))) == {staying.id}
     assert [p.staff_no for p in population(DrawRequest(unit_paths=["城南区/东岗镇"]))] == ["0001"]
 
 
