@@ -28,13 +28,36 @@ from .plans import MODES, SCORE_SHOWN, SCORING
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+class UnitTreeField(SelectMultipleField):
+    """Units chosen in a tree of checkboxes (templates/_unit_picker.html); each ticked box submits
+    its value under the field's name, as a multiple select does, so validation is the same: the
+    view sets ``choices`` and a value not among them is refused. ``key`` is the Unit attribute the
+    values are ("id" or "path")."""
+
+    def __init__(self, label=None, validators=None, key: str = "id", **kwargs):
+        kwargs.setdefault("invalid_choice_message", "没有这个单位（%(value)s），可能刚被改名或删除，请刷新页面后重新勾选。")
+        kwargs.setdefault("invalid_value_message", "所选单位无效，请刷新页面后重新勾选。")
+        super().__init__(label, validators, **kwargs)
+        self.key = key
+
+    def nodes(self) -> list[dict]:
+        """The choices in the tree's order (roster.services.tree_rows()), each with its depth."""
+        from ..roster.services import tree_rows
+
+        allowed = {str(choice.value) for choice in self.iter_choices()}
+        ticked = {str(value) for value in (self.data or [])}
+        return [{"value": str(getattr(unit, self.key)), "name": unit.name, "depth": depth,
+                 "checked": str(getattr(unit, self.key)) in ticked}
+                for unit, depth in tree_rows() if str(getattr(unit, self.key)) in allowed]
+
+
 class ExamForm(BaseForm):
     title = StringField("测试名称", validators=[DataRequired("请填写测试名称。"), Length(max=200)])
     description = TextAreaField("说明（考生在开始答题前看到）", validators=[Optional(), Length(max=2000)])
     mode = RadioField("测试方式", choices=dict(MODES), default="all")
     opens_at = DateTimeLocalField("开始时间", format=LOCAL_FORMAT, validators=[InputRequired("请填写开始时间。")])
     closes_at = DateTimeLocalField("结束时间", format=LOCAL_FORMAT, validators=[InputRequired("请填写结束时间。")])
-    units = SelectMultipleField("参加单位（含下级单位；不选则为全部单位）", coerce=int, validators=[Optional()])
+    units = UnitTreeField("参加单位（含下级单位；不选则为全部单位）", coerce=int, validators=[Optional()])
     review_allowed = BooleanField("交卷后，测试结束时允许考生查看答案和解析")
     score_shown = SelectField("考生什么时候看到自己的成绩", choices=dict(SCORE_SHOWN), default="on_submit")
     submit = SubmitField("保存")

@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..models import Draw
+from ..models import Draw, Exam
 from . import sampler, services
 from .sampler import SampleError
 
@@ -48,6 +48,7 @@ def draw_command(units, no_subunits, tiers, positions, size, per_unit, proportio
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
+        click.echo(f"条件：{services.describe_request(request.to_json())}")
         click.echo(f"种子：{seed}（算法 {sampler.ALGORITHM_VERSION}）")
         click.echo(f"总体 {people_size} 人，SHA-256：{population_hash}")
         click.echo(f"抽中 {len(chosen)} 人：{'、'.join(chosen)}")
@@ -64,6 +65,8 @@ def verify_command(draw_id: int):
         raise click.ClickException(f"没有第 {draw_id} 次抽取。")
     check = services.verify(stored)
     click.echo(f"第 {draw_id} 次抽取：种子 {stored.seed}，算法 {stored.algorithm_version}，总体 {stored.population_size} 人")
+    excluded = db.session.get(Exam, stored.parameters.get("exclude_exam")) if stored.parameters.get("exclude_exam") else None
+    click.echo(f"条件：{services.describe_request(stored.parameters, excluded.title if excluded else None)}")
     click.echo("保存的总体与其 SHA-256 一致。" if check.stored_population_intact else "保存的总体与其 SHA-256 不一致！")
     click.echo("重新抽取的名单与保存的名单一致。" if check.rerun_matches else "重新抽取的名单与保存的名单不一致！")
     click.echo("按当时的条件，现在的花名册得出同一总体。" if check.roster_unchanged

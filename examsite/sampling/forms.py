@@ -1,6 +1,7 @@
 from wtforms import (
     BooleanField,
     DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -17,13 +18,15 @@ from wtforms.validators import (
     Optional,
 )
 
+from ..exams.forms import UnitTreeField
 from ..forms import BaseForm
 
 
 class DrawForm(BaseForm):
-    units = SelectMultipleField("范围：单位（含下级；不选为全部单位）", validators=[Optional()])
-    subunits = BooleanField("含下级单位", default=True)
-    tiers = SelectMultipleField("干部层级（不选为全部层级）", validators=[Optional()])
+    units = UnitTreeField("范围：单位（不选为全部单位）", key="path", validators=[Optional()])
+    subunits = BooleanField("含下级单位（勾选一个单位时连同它的下级单位）", default=True)
+    tiers = SelectMultipleField("干部层级（不选为全部层级）", validators=[Optional()],
+                                invalid_choice_message="没有这个干部层级（%(value)s），请刷新页面后重新勾选。")
     positions = StringField("职务包含（可选，多个词用空格分开，如：科长 所长）", validators=[Optional(), Length(max=200)])
     method = RadioField("抽取方式", choices={"size": "总人数", "per_unit": "每个单位人数", "proportion": "每个单位按比例"},
                         default="size")
@@ -36,7 +39,12 @@ class DrawForm(BaseForm):
     exclude_exam = SelectField("排除已分配到这个抽测的人", coerce=int, default=0)
     seed = StringField("种子（可选：如事先公布的数字或当天的开奖号码；不填则由系统随机生成）",
                        validators=[Optional(), Length(max=200)])
-    submit = SubmitField("抽取")
+    trial_seed = HiddenField()  # the seed a trial used, carried to its confirmation
+    trial_key = HiddenField()  # services.trial_key() of the trial's conditions and seed
+    trial_hash = HiddenField()  # the trial's population hash
+    trial = SubmitField("试抽（不保存）")
+    confirm = SubmitField("确认保存")
+    submit = SubmitField("直接抽取并保存")
 
 
 class AssignForm(BaseForm):

@@ -3,6 +3,8 @@
 Nothing here commits. The pure algorithm is in sampler.py.
 """
 import gzip
+import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,7 +15,7 @@ from ..audit.services import record
 from ..clock import now
 from ..extensions import db
 from ..models import Draw, DrawMember, Staff, Tier, Unit
-from ..roster.services import subtree_ids, unit_children
+from ..roster.services import subtree_ids, tree_rows, unit_children
 from . import sampler
 from .sampler import Person, SampleError
 
@@ -146,6 +148,10 @@ def run(request: DrawRequest, at=None) -> tuple[list[Person], list[str], str]:
 def make_draw(request: DrawRequest, actor=None) -> Draw:
     """Draw and store: seed, algorithm version, filter, population and its hash, the list."""
     people, chosen, seed = run(request)
+    return _store(request, people, chosen, seed, actor)
+
+
+def _store(request: DrawRequest, people: list[Person], chosen: list[str], seed: str, actor) -> Draw:
     text = sampler.population_text(people)
     result = Draw(seed=seed, algorithm_version=sampler.ALGORITHM_VERSION, parameters=request.to_json(),
                   population_hash=sampler.population_hash(people, text), population_size=len(people),
@@ -159,6 +165,106 @@ def make_draw(request: DrawRequest, actor=None) -> Draw:
     record("draw.create", f"随机抽取 {len(chosen)} 人（总体 {len(people)} 人，种子 {seed}）", target=result,
            detail={"parameters": request.to_json(), "seed": seed, "population_hash": result.population_hash,
                    "chosen": chosen}, user=actor)
+    return result
+
+
+# ---- a trial before saving ----------------------------------------------------------------------
+
+@dataclass
+class TrialMember:
+    position: int
+    staff_no: str
+    name: str
+    unit: str
+    tier: str
+
+
+@dataclass
+class Trial:
+    """A draw as it would be saved, shown before saving. ``key`` ties a confirmation to the
+    conditions and seed the admin saw; ``population_hash`` to the population."""
+
+    request: DrawRequest
+    seed: str
+    key: str
+    population_size: int
+    population_hash: str
+    shares: list[tuple[str, int, int]]  # stratum, people in it, drawn from it
+    members: list[TrialMember]
+
+
+class TrialOutdated(SampleError):
+    """The confirmation does not match the trial the admin saw; ``trial`` is the new one."""
+
+    def __init__(self, message: str, trial: Trial):
+        super().__init__(message)
+        self.trial = trial
+
+
+def trial_key(request: DrawRequest, seed: str) -> str:
+    """A digest of the conditions and the seed, carried from a trial to its confirmation."""
+    text = json.dumps({"parameters": request.to_json(), "seed": seed}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _trial_of(request: DrawRequest, people: list[Person], chosen: list[str], seed: str) -> Trial:
+    rows = db.session.scalars(select(Staff).where(Staff.staff_no.in_(chosen))).all() if chosen else []
+    by_no = {person.staff_no: person for person in rows}
+    members = [TrialMember(n, no, by_no[no].name, by_no[no].unit.path, by_no[no].tier.name if by_no[no].tier else "")
+               for n, no in enumerate(chosen, 1)]
+    stratum_of = {person.staff_no: person.stratum for person in people}
+    drawn: dict[str, int] = {}
+    for no in chosen:
+        drawn[stratum_of[no]] = drawn.get(stratum_of[no], 0) + 1
+    sizes = sampler.strata_sizes(people)
+    place = {unit.path: n for n, (unit, _) in enumerate(tree_rows())}
+    shares = [(stratum, sizes[stratum], drawn.get(stratum, 0))
+              for stratum in sorted(sizes, key=lambda stratum: (place.get(stratum, len(place)), stratum))]
+    return Trial(DrawRequest(**{**request.__dict__, "seed": seed}), seed, trial_key(request, seed), len(people),
+                 sampler.population_hash(people), shares, members)
+
+
+def trial(request: DrawRequest, actor=None) -> Trial:
+    """The draw these conditions give, with nothing stored but a "draw.trial" line in the audit log
+    (so that trying seed after seed until a list pleases is visible there)."""
+    people, chosen, seed = run(request)
+    return _noted(_trial_of(request, people, chosen, seed), actor)
+
+
+def _noted(shown: Trial, actor) -> Trial:
+    chosen = [member.staff_no for member in shown.members]
+    record("draw.trial", f"试抽 {len(chosen)} 人（总体 {shown.population_size} 人，种子 {shown.seed}），未保存",
+           detail={"parameters": shown.request.to_json(), "seed": shown.seed,
+                   "population_hash": shown.population_hash, "chosen": chosen}, user=actor)
+    return shown
+
+
+def confirm_trial(request: DrawRequest, key: str, population_hash: str, actor=None) -> Draw:
+    """Save the draw a trial showed: the same conditions, the same seed, and the population
+    unchanged since (compared by its hash), hence the same list. Raises TrialOutdated, holding
+    the new trial, when the conditions or the population differ from what the trial showed."""
+    if not request.seed or not key:
+        raise SampleError("没有找到试抽结果，请先点“试抽（不保存）”。")
+    if trial_key(request, request.seed) != key:
+        raise TrialOutdated("试抽之后修改了条件或种子，没有保存。下面是按现在的条件重新试抽的结果，"
+                            "请核对后再点“确认保存”。", trial(request, actor))
+    people, chosen, seed = run(request)
+    if sampler.population_hash(people) != population_hash:
+        raise TrialOutdated(f"试抽之后花名册有变化，按同样条件选出的人员已经不同（现在共 {len(people)} 人），没有保存。"
+                            "下面是按现在的花名册重新试抽的结果，请核对后再点“确认保存”。",
+                            _noted(_trial_of(request, people, chosen, seed), actor))
+    return _store(request, people, chosen, seed, actor)
+
+
+def outermost(paths: list[str]) -> list[str]:
+    """The unit paths without those under another one in the list (which its sub-units cover),
+    in their order."""
+    chosen = set(paths)
+    result = []
+    for path in paths:
+        parts = path.split("/")
+        if not any("/".join(parts[:n]) in chosen for n in range(1, len(parts))) and path not in result:
+            result.append(path)
     return result
 
 
@@ -201,3 +307,60 @@ def void(draw: Draw, reason: str, actor=None) -> None:
         raise SampleError("这次抽取已经作废。")
     draw.voided_at, draw.void_reason = now(), reason
     record("draw.void", f"作废第 {draw.id} 次抽取：{reason}", target=draw, user=actor)
+
+
+# ---- conditions in words ----------------------------------------------------------------------
+
+def _percent(proportion: float) -> str:
+    text = f"{proportion * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _quoted(words: list[str]) -> str:
+    return "或".join(f"“{w}”" for w in words)
+
+
+def describe_request(parameters: dict, exam_title: str | None = None) -> str:
+    """A draw's conditions as one Chinese sentence, e.g. 城南区/城关镇（含下级单位）中乡科级、职务含“书记”的人员，
+    排除最近 30 天内被抽中的人；按各单位人数比例分层抽取 10 人，每个单位至少 1 人.
+
+    ``parameters`` is DrawRequest.to_json() (what a Draw stores); ``exam_title`` names the test
+    of ``exclude_exam`` when the caller knows it. Pure."""
+    p = {"unit_paths": [], "subunits": True, "tiers": [], "position_words": [], "size": None, "per_unit": None,
+         "proportion": None, "stratify": False, "at_least_one": False, "exclude_days": 0, "exclude_exam": None,
+         **(parameters or {})}
+    paths = list(p["unit_paths"] or [])
+    if paths:
+        scope = "、".join(paths) + ("（含下级单位）" if p["subunits"] else "（不含下级单位）")
+    else:
+        scope = "全部单位"
+    qualities = []
+    if p["tiers"]:
+        qualities.append("或".join(p["tiers"]))
+    if p["position_words"]:
+        qualities.append(f"职务含{_quoted(p['position_words'])}")
+    sentence = f"{scope}中{'、'.join(qualities)}的人员" if qualities else f"{scope}的全部在岗人员"
+    exclusions = []
+    if p["exclude_days"]:
+        exclusions.append(f"排除最近 {p['exclude_days']} 天内被抽中的人")
+    if p["exclude_exam"] is not None:
+        exam = f"抽测“{exam_title}”" if exam_title else f"第 {p['exclude_exam']} 号测试"
+        exclusions.append(f"排除已分配到{exam}的人")
+    if exclusions:
+        sentence += "，" + "，".join(exclusions)
+    strata = "各单位" if paths else "各人所在单位"
+    if p["proportion"] is not None:
+        method = (f"每个单位按 {_percent(float(p['proportion']))} 的比例抽取"
+                  f"（总数四舍五入后按{strata}人数比例分配）")
+    elif p["per_unit"] is not None:
+        method = f"每个单位抽取 {p['per_unit']} 人"
+    elif p["size"] is not None:
+        if p["stratify"] or p["at_least_one"]:
+            method = f"按{strata}人数比例分层抽取 {p['size']} 人"
+        else:
+            method = f"随机抽取 {p['size']} 人"
+    else:
+        method = "抽取方式未记录"
+    if p["at_least_one"] and p["per_unit"] is None:
+        method += "，每个单位至少 1 人"
+    return f"{sentence}；{method}"

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from ..accounts.access import role_required
-from ..accounts.services import lock_message, note_failure
+from ..accounts.services import lock_message, login_refusal, note_failure
 from ..extensions import db, posts_lock_first, write_transaction
 from ..forms import ActionForm
 from ..models import Draw, Exam, Tier
@@ -26,40 +26,68 @@ posts_lock_first(bp, except_for=("draws.code_login",))
 @role_required("admin")
 def index():
     draws = db.session.scalars(select(Draw).order_by(Draw.id.desc())).all()
-    return render_template("draws/index.html", draws=draws)
+    return render_template("draws/index.html", draws=draws, describe=_describer())
+
+
+def _describer():
+    """describe_request() for templates, naming the spot test a draw excluded by its title."""
+    titles = dict(db.session.execute(select(Exam.id, Exam.title)).all())
+    return lambda parameters: services.describe_request(parameters, titles.get((parameters or {}).get("exclude_exam")))
+
+
+def _draw_request(form: DrawForm) -> services.DrawRequest:
+    amount = float(form.amount.data)
+    method = form.method.data
+    paths = form.units.data or []
+    return services.DrawRequest(
+        unit_paths=services.outermost(paths) if form.subunits.data else paths, subunits=form.subunits.data,
+        tiers=form.tiers.data or [], position_words=(form.positions.data or "").split(),
+        size=int(amount) if method == "size" else None,
+        per_unit=int(amount) if method == "per_unit" else None,
+        proportion=amount if method == "proportion" else None,
+        stratify=form.stratify.data, at_least_one=form.at_least_one.data,
+        exclude_days=form.exclude_days.data or 0, exclude_exam=form.exclude_exam.data or None,
+        seed=(form.seed.data or "").strip() or None,
+    )
 
 
 @bp.route("/draws/new", methods=["GET", "POST"])
 @role_required("admin")
 def new():
+    """试抽（不保存） shows the draw; 确认保存 saves it with the same conditions and seed, unless the
+    population changed meanwhile; 直接抽取并保存 saves at once."""
     form = DrawForm()
     form.units.choices = {u.path: "　" * d + u.name for u, d in tree_rows()}
     form.tiers.choices = {t.name: t.name for t in db.session.scalars(select(Tier).order_by(Tier.rank))}
     form.exclude_exam.choices = {0: "（不排除）", **{e.id: e.title for e in db.session.scalars(
         select(Exam).where(Exam.mode == "sample").order_by(Exam.opens_at.desc()))}}
+    shown = None
     if form.validate_on_submit():
-        amount = float(form.amount.data)
-        method = form.method.data
-        draw_request = services.DrawRequest(
-            unit_paths=form.units.data or [], subunits=form.subunits.data, tiers=form.tiers.data or [],
-            position_words=(form.positions.data or "").split(),
-            size=int(amount) if method == "size" else None,
-            per_unit=int(amount) if method == "per_unit" else None,
-            proportion=amount if method == "proportion" else None,
-            stratify=form.stratify.data, at_least_one=form.at_least_one.data,
-            exclude_days=form.exclude_days.data or 0, exclude_exam=form.exclude_exam.data or None,
-            seed=(form.seed.data or "").strip() or None,
-        )
+        draw_request = _draw_request(form)
         try:
-            made = services.make_draw(draw_request, current_user)
+            if form.trial.data:
+                shown = services.trial(draw_request, current_user)
+            elif form.confirm.data:
+                draw_request.seed = draw_request.seed or (form.trial_seed.data or "").strip() or None
+                made = services.confirm_trial(draw_request, form.trial_key.data or "", form.trial_hash.data or "",
+                                              current_user)
+            else:
+                made = services.make_draw(draw_request, current_user)
+        except services.TrialOutdated as outdated:
+            db.session.commit()  # the new trial's line in the audit log; no draw
+            flash(str(outdated), "warning")
+            shown = outdated.trial
         except SampleError as error:
             db.session.rollback()
             flash(f"没有抽取：{error}", "danger")
         else:
             db.session.commit()
-            flash(f"已抽取 {len(made.members)} 人。种子：{made.seed}", "success")
-            return redirect(url_for("draws.detail", draw_id=made.id))
-    return render_template("draws/new.html", form=form)
+            if shown is None:
+                flash(f"已抽取 {len(made.members)} 人。种子：{made.seed}", "success")
+                return redirect(url_for("draws.detail", draw_id=made.id))
+    if shown is not None:
+        form.trial_seed.data, form.trial_key.data, form.trial_hash.data = shown.seed, shown.key, shown.population_hash
+    return render_template("draws/new.html", form=form, trial=shown, describe=_describer())
 
 
 @bp.get("/draws/<int:draw_id>")
@@ -71,7 +99,8 @@ def detail(draw_id: int):
         select(Exam).where(Exam.mode == "sample").order_by(Exam.opens_at.desc()))}
     check = services.verify(made) if request.args.get("verify") else None
     return render_template("draws/detail.html", draw=made, assign_form=assign_form, void_form=VoidForm(),
-                           check=check, exam=db.session.get(Exam, made.exam_id) if made.exam_id else None)
+                           check=check, exam=db.session.get(Exam, made.exam_id) if made.exam_id else None,
+                           describe=_describer())
 
 
 @bp.post("/draws/<int:draw_id>/assign")
@@ -107,10 +136,17 @@ def download_slips(draw_id: int):
         flash(str(error), "danger")
         return redirect(url_for("draws.detail", draw_id=draw_id))
     exam = db.session.get(Exam, made.exam_id)
-    data = slips.slips_workbook(issued, exam, url_for("draws.code_login", _external=True))
+    data = slips.slips_workbook(issued, exam, entrance_url())
     db.session.commit()
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"登录条-{exam.title}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def entrance_url() -> str:
+    """The access-code entrance as printed on slips: from EXAMSITE_BASE_URL, the address staff
+    reach the site by; only when it is not set, the address this request came to."""
+    base = current_app.config.get("BASE_URL")
+    return base + url_for("draws.code_login") if base else url_for("draws.code_login", _external=True)
 
 
 @bp.post("/draws/<int:draw_id>/void")
@@ -133,7 +169,9 @@ def void(draw_id: int):
 
 @bp.route("/code", methods=["GET", "POST"])
 def code_login():
-    """Drawn staff enter with 工号 and the one-time code from their slip."""
+    """Staff enter with 工号 and the one-time code from their slip: a test's slip leads to the
+    test, a personal code (a new slip from the liaison) to his own page. Either way he is asked
+    to set a password first, so a closed browser or another device can log in again."""
     form = CodeLoginForm()
     if form.validate_on_submit():
         # wrong codes count against the person's account as wrong passwords do, and lock it alike
@@ -142,14 +180,20 @@ def code_login():
         account = slips.account_of(form.staff_no.data)
         locked = lock_message(account.locked_until, "访问码") if account else None
         used = None if locked else slips.redeem(form.staff_no.data, form.code.data, current_app.config["SECRET_KEY"])
-        if used is not None and used.staff.user is not None:
-            used.staff.user.failed_logins = 0
+        user = used.staff.user if used is not None else None
+        refusal = login_refusal(user) if user is not None else None
+        if user is not None and refusal is None:
+            user.failed_logins = 0
             db.session.commit()
-            login_user(used.staff.user)
-            flash("已进入测试。访问码只能用一次：请先设置一个密码，万一浏览器关闭或换了设备，"
+            login_user(user)
+            flash("已进入。访问码只能用一次：请先设置一个密码，万一浏览器关闭或换了设备，"
                   f"可以用工号 {used.staff.staff_no} 和这个密码重新登录，接着答题。", "info")
-            return redirect(url_for("accounts.password", next=url_for("take.start_page", exam_id=used.exam_id)))
+            target = url_for("take.start_page", exam_id=used.exam_id) if used.exam_id else url_for("take.home")
+            return redirect(url_for("accounts.password", next=target))
         db.session.rollback()
+        if refusal:
+            flash(refusal, "danger")
+            return render_template("draws/code.html", form=form)
         if account is not None and not locked:
             write_transaction()
             locked = note_failure(account, refused, "访问码", max_failures=current_app.config["LOGIN_MAX_FAILURES"],

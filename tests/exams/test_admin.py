@@ -118,3 +118,52 @@ def test_built_in_form_messages_are_chinese(admin, client, db):
                                                 **plan_rows(("single", 1, 2))}).get_data(as_text=True)
     assert "数值大小必须介于 1 到 600 之间" in html and "Number must" not in html
     assert db.session.scalar(select(func.count(PaperPlan.id))) == 0
+
+
+def district(towns: int = 8, offices: int = 4) -> list[str]:
+    """A district of more than 30 units: 城南区 → towns and 部门 → 科室."""
+    paths = []
+    for t in range(1, towns + 1):
+        paths += [f"城南区/第{t}镇"] + [f"城南区/第{t}镇/第{o}科" for o in range(1, offices + 1)]
+    for path in paths:
+        factories.unit(path)
+    return paths
+
+
+def test_units_are_a_tree_of_checkboxes_in_tree_order(admin, client, db):
+    from examsite.roster.services import tree_rows
+
+    district()
+    db.session.commit()
+    html = client.get("/exams/new").get_data(as_text=True)
+    rows = tree_rows()
+    assert len(rows) > 30
+    boxes = re.findall(r'type="checkbox" name="units" value="(\d+)"\s+id="[^"]+"[^>]*>\s*<label[^>]*>([^<]+)<', html)
+    assert [(int(value), name) for value, name in boxes] == [(unit.id, unit.name) for unit, _ in rows]
+    depths = re.findall(r'unit-picker-item unit-depth-(\d)"', html)
+    assert [int(d) for d in depths] == [depth for _, depth in rows]
+    assert 'data-cascade="always"' in html and "unit-picker-filter" in html and "/static/unit-picker.js" in html
+    assert not re.search(r"<select[^>]*multiple", html)
+
+
+def test_ticked_units_are_stored_and_shown_ticked_again(admin, client, db):
+    paths = district()
+    db.session.commit()
+    town = factories.unit("城南区/第3镇")
+    chosen = [town.id] + [factories.unit(f"城南区/第3镇/第{o}科").id for o in range(1, 5)]
+    response = create_exam(admin, client, units=chosen)
+    assert response.status_code == 302
+    exam = db.session.scalar(select(Exam))
+    assert sorted(link.unit_id for link in exam.units) == sorted(chosen)
+    html = client.get(f"/exams/{exam.id}/edit").get_data(as_text=True)
+    ticked = re.findall(r'name="units" value="(\d+)"\s+id="[^"]+" checked>', html)
+    assert sorted(int(v) for v in ticked) == sorted(chosen) and len(paths) == 40
+
+
+@pytest.mark.parametrize("value, message", [
+    ("999999", "没有这个单位（999999）"), ("镇", "所选单位无效"),
+])
+def test_an_unknown_unit_is_refused(admin, client, db, value, message):
+    html = create_exam(admin, client, units=[value]).get_data(as_text=True)
+    assert message in html
+    assert db.session.scalar(select(func.count(Exam.id))) == 0

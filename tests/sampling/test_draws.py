@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from examsite import clock
 from examsite.models import AuditLog, Draw, DrawMember, Staff
+from examsite.roster.services import tree_rows
 from examsite.sampling import services
 from examsite.sampling.sampler import SampleError
 
@@ -164,3 +165,72 @@ def test_units_with_or_without_their_sub_units(roster, db, runner):
     output = runner.invoke(args=["sample", "draw", "--units", "城南区/城关镇", "--no-subunits", "--size", "1",
                                  "--seed", "s", "--json"]).output
     assert json.loads(output)["chosen"] == ["88888"]
+
+
+def test_a_trial_stores_no_draw_and_its_confirmation_gives_the_same_list(roster, db):
+    units = ["城南区/城关镇", "城南区/东岗镇", "城南区/区财政局"]
+    shown = services.trial(request(unit_paths=units, size=12, stratify=True, seed=None))
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Draw.id))) == 0
+    assert shown.population_size == 120 and len(shown.seed) == 32  # a generated seed
+    assert {s: (size, drawn) for s, size, drawn in shown.shares} == {
+        "城南区/城关镇": (60, 6), "城南区/东岗镇": (30, 3), "城南区/区财政局": (30, 3)}
+    in_tree = [unit.path for unit, _ in tree_rows()]
+    assert [s for s, _, _ in shown.shares] == [path for path in in_tree if path in units]  # in the tree's order
+    staff = {s.staff_no: s for s in db.session.scalars(select(Staff))}
+    assert len(shown.members) == 12 and [m.position for m in shown.members] == list(range(1, 13))
+    for member in shown.members:
+        person = staff[member.staff_no]
+        assert (member.name, member.unit, member.tier) == (person.name, person.unit.path, person.tier.name)
+    noted = db.session.scalar(select(AuditLog).where(AuditLog.action == "draw.trial"))
+    assert noted.detail["seed"] == shown.seed and noted.detail["chosen"] == [m.staff_no for m in shown.members]
+    assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "draw.create")) == 0
+
+    again = request(unit_paths=units, size=12, stratify=True, seed=shown.seed)
+    made = services.confirm_trial(again, shown.key, shown.population_hash)
+    db.session.commit()
+    assert [m.staff.staff_no for m in made.members] == [m.staff_no for m in shown.members]
+    assert made.seed == shown.seed and made.population_hash == shown.population_hash
+    assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "draw.create")) == 1
+
+
+def test_a_confirmation_after_the_roster_changed_is_refused_with_the_new_trial(roster, db):
+    shown = services.trial(request(unit_paths=["城南区/城关镇"], size=5))
+    db.session.commit()
+    factories.staff("77777", "新调入", "城南区/城关镇/党政办")
+    db.session.commit()
+    with pytest.raises(services.TrialOutdated, match="花名册有变化.*现在共 61 人") as refused:
+        services.confirm_trial(request(unit_paths=["城南区/城关镇"], size=5), shown.key, shown.population_hash)
+    newer = refused.value.trial
+    assert newer.population_size == 61 and newer.population_hash != shown.population_hash
+    assert newer.seed == shown.seed and newer.key == shown.key
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Draw.id))) == 0
+    # confirming the new trial saves it
+    made = services.confirm_trial(request(unit_paths=["城南区/城关镇"], size=5), newer.key, newer.population_hash)
+    assert [m.staff.staff_no for m in made.members] == [m.staff_no for m in newer.members]
+
+
+def test_a_confirmation_with_other_conditions_or_seed_is_refused(roster, db):
+    shown = services.trial(request(size=5))
+    for changed in (request(size=6), request(size=5, seed="other"), request(size=5, tiers=["乡科级"])):
+        with pytest.raises(services.TrialOutdated, match="修改了条件或种子") as refused:
+            services.confirm_trial(changed, shown.key, shown.population_hash)
+        assert refused.value.trial.request.to_json() == changed.to_json()
+    with pytest.raises(SampleError, match="请先点“试抽（不保存）”"):
+        services.confirm_trial(request(size=5), "", shown.population_hash)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Draw.id))) == 0
+
+
+def test_outermost_units_only():
+    assert services.outermost(["城南区/城关镇", "城南区/城关镇/党政办", "城南区/东岗镇/党政办", "城南区/城关镇"]) == [
+        "城南区/城关镇", "城南区/东岗镇/党政办"]
+    assert services.outermost(["城南区/城关镇2", "城南区/城关镇"]) == ["城南区/城关镇2", "城南区/城关镇"]
+
+
+def test_verify_prints_the_conditions(roster, db, runner):
+    stored = services.make_draw(request(size=4, unit_paths=["城南区/城关镇"], tiers=["乡科级"]))
+    db.session.commit()
+    output = runner.invoke(args=["sample", "verify", str(stored.id)]).output
+    assert "条件：城南区/城关镇（含下级单位）中乡科级的人员；随机抽取 4 人" in output

@@ -2,13 +2,15 @@
 import io
 import re
 from datetime import datetime, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from examsite import clock
-from examsite.models import AccessCode, AuditLog, Draw, Exam, User
+from examsite.models import AccessCode, AuditLog, Draw, Exam, Tier, User
+from examsite.roster.services import tree_rows
 
 from .. import factories
 from ..conftest import AuthActions, csrf_from
@@ -153,3 +155,111 @@ def test_wrong_access_codes_lock_the_entrance_like_wrong_passwords(admin, db, ap
     assert entered.status_code == 302 and entered.headers["Location"].endswith(f"next=/my/exams/{exam.id}")
     unknown = visitor.post("/code", {"staff_no": "不存在", "code": "AAAAAAAA"}, follow_redirects=True)
     assert "工号或访问码不正确" in unknown.get_data(as_text=True)
+
+
+class _FormFields(HTMLParser):
+    """The (name, value) pairs a browser would send from the form with the given id."""
+
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id, self.inside, self.fields = form_id, False, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        elif self.inside and tag in ("input", "button") and attrs.get("name"):
+            if attrs.get("type") == "checkbox" and "checked" not in attrs:
+                return
+            self.fields.append((attrs["name"], attrs.get("value") or ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def form_fields(html: str, form_id: str) -> list[tuple[str, str]]:
+    parser = _FormFields(form_id)
+    parser.feed(html)
+    return parser.fields
+
+
+def trial_members(html: str) -> list[str]:
+    table = html.split('id="trial-members"', 1)[1].split("</table>", 1)[0]
+    return [re.findall(r"<td>(.*?)</td>", row)[3] for row in table.split("<tr>")[2:]]
+
+
+def post_fields(admin, fields):
+    """Post a form's fields as a browser sends them (a name may repeat)."""
+    data: dict[str, list[str]] = {}
+    for name, value in fields:
+        if name != "csrf_token":
+            data.setdefault(name, []).append(value)
+    return admin.post("/draws/new", data, follow_redirects=True)
+
+
+def test_trial_shows_the_list_and_saves_nothing_then_confirm_saves_the_same(admin, db):
+    html = make(admin, seed="", units=["城南区/城关镇"], trial="试抽（不保存）").get_data(as_text=True)
+    assert 'id="trial"' in html and "试抽结果（尚未保存）" in html
+    assert db.session.scalar(select(func.count(Draw.id))) == 0
+    assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "draw.trial")) == 1
+    assert "城南区/城关镇（含下级单位）的全部在岗人员；随机抽取 6 人" in html
+    assert re.search(r'id="trial-population">15<', html)
+    shown = trial_members(html)
+    assert len(shown) == 6
+    fields = form_fields(html, "confirm-form")
+    seed = dict(fields)["trial_seed"]
+    assert len(seed) == 32 and dict(fields)["confirm"] == "确认保存"
+    saved = post_fields(admin, fields).get_data(as_text=True)
+    assert f"已抽取 6 人。种子：{seed}" in saved
+    made = db.session.scalar(select(Draw))
+    assert [m.staff.staff_no for m in made.members] == shown and made.seed == seed
+    assert made.parameters["unit_paths"] == ["城南区/城关镇"]
+    assert "城南区/城关镇（含下级单位）的全部在岗人员；随机抽取 6 人" in saved  # the detail page in words
+    assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "draw.create")) == 1
+
+
+def test_confirm_after_the_population_changed_shows_the_new_trial(admin, db):
+    html = make(admin, tiers=["乡科级"], trial="试抽（不保存）").get_data(as_text=True)
+    fields = form_fields(html, "confirm-form")
+    factories.staff("0999", "新调入", "城南区/城关镇/党政办", "乡科级")
+    db.session.commit()
+    refused = post_fields(admin, fields).get_data(as_text=True)
+    assert "试抽之后花名册有变化" in refused and "没有保存" in refused
+    assert 'id="trial"' in refused and re.search(r'id="trial-population">21<', refused)
+    assert db.session.scalar(select(func.count(Draw.id))) == 0
+    newer = form_fields(refused, "confirm-form")
+    assert dict(newer)["trial_hash"] != dict(fields)["trial_hash"]
+    post_fields(admin, newer)
+    made = db.session.scalar(select(Draw))
+    assert [m.staff.staff_no for m in made.members] == trial_members(refused)
+
+
+def test_subunits_ticked_with_their_town_are_one_stratum(admin, db):
+    html = make(admin, units=["城南区/城关镇", "城南区/城关镇/党政办"], amount="1", method="per_unit",
+                trial="试抽（不保存）").get_data(as_text=True)
+    shares = html.split('id="trial-shares"', 1)[1].split("</table>", 1)[0]
+    assert "<td>城南区/城关镇</td>" in shares and "党政办" not in shares
+    assert "城南区/城关镇（含下级单位）的全部在岗人员；每个单位抽取 1 人" in html
+
+
+def test_the_draw_form_is_checkboxes_in_tree_order(admin, client, db):
+    html = client.get("/draws/new").get_data(as_text=True)
+    boxes = re.findall(r'<input class="form-check-input" type="checkbox" name="units" value="([^"]+)"', html)
+    assert boxes == [unit.path for unit, _ in tree_rows()]
+    assert re.findall(r'name="tiers" value="([^"]+)"', html) == [t.name for t in db.session.scalars(
+        select(Tier).order_by(Tier.rank))]
+    assert 'data-cascade="subunits"' in html and "unit-picker.js" in html
+    assert not re.search(r"<select[^>]*multiple", html)  # no Ctrl-click lists
+    # an unknown unit is refused as before, with nothing drawn
+    refused = make(admin, units=["城南区/不存在的镇"]).get_data(as_text=True)
+    assert "没有这个单位（城南区/不存在的镇），可能刚被改名或删除，请刷新页面后重新勾选。" in refused
+    refused = make(admin, tiers=["厅级"]).get_data(as_text=True)
+    assert "没有这个干部层级（厅级）" in refused
+    assert db.session.scalar(select(func.count(Draw.id))) == 0
+
+
+def test_the_history_shows_conditions_in_words(admin, client, db):
+    make(admin, units=["城南区/东岗镇"], positions="科员", exclude_days="30")
+    html = client.get("/draws/").get_data(as_text=True)
+    assert "城南区/东岗镇（含下级单位）中职务含“科员”的人员，排除最近 30 天内被抽中的人；随机抽取 6 人" in html
