@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import role_required
@@ -28,6 +29,19 @@ def never_stored(response):
     and a reply about the clock or a save is always fresh."""
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+STALE_PAGE = "页面已过期，请刷新页面后再交卷。"
+
+
+@bp.errorhandler(CSRFError)
+def stale_page(error):
+    """The test page's token no longer matches the session: take.js is told in JSON (and keeps
+    what it has not saved), a plain form gets the error page."""
+    if _wants_json() or request.is_json:
+        return jsonify(saved=False, closed=False, stale=True, error=STALE_PAGE), 400
+    message = "页面已过期或来源无效（CSRF 校验失败），请刷新页面后重试。"
+    return render_template("errors/error.html", code=400, message=message), 400
 
 
 def _staff():
@@ -218,7 +232,7 @@ def submit(attempt_id: int):
     if not ActionForm().validate_on_submit():
         if _wants_json():
             db.session.rollback()
-            return jsonify(closed=False, error="页面已过期，请刷新页面后再交卷。"), 400
+            return jsonify(saved=False, closed=False, stale=True, error=STALE_PAGE), 400
         abort(400)
     attempts.submit(attempt)
     db.session.commit()

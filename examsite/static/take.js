@@ -192,6 +192,9 @@
         if (pending[id]) { send(id); }
       } else if (xhr.status === 409) {
         finish(body.error || "答题时间已到。");
+      } else if (xhr.status === 400 && body.stale) {
+        offline = false;  // kept: sent again after the page is reloaded
+        setState(id, "未保存：" + body.error, "text-danger");
       } else if (xhr.status === 400) {
         offline = false;
         delete pending[id]; store("pending", pending);

@@ -277,3 +277,105 @@ def test_the_home_list_closes_an_expired_attempt_and_goes_on_listing(db, auth, c
     assert "先开考的测试" in home and "后列出的测试" in home
     db.session.rollback()
     assert db.session.get(Attempt, attempt_id).closed_by == "deadline"
+
+
+def test_examinee_pages_are_never_kept_by_the_browser(setup, auth, client, db):
+    """Back must never show a stale paper: every page of a test is sent with no-store."""
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt_id = start(auth, client, exam)
+    responses = [(url, client.get(url)) for url in ("/my/", f"/my/exams/{exam.id}", f"/my/attempts/{attempt_id}")]
+    auth.post(f"/my/attempts/{attempt_id}/submit")
+    responses.append(("result", client.get(f"/my/attempts/{attempt_id}/result")))
+    for url, response in responses:
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+
+
+def test_the_test_page_hands_in_through_json(setup, auth, client, db):
+    """take.js posts the hand-in and is told in JSON where the result is; a stale page gets a
+    clear message in JSON, and nothing changes."""
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt_id = start(auth, client, exam)
+    json_headers = {"Accept": "application/json"}
+    stale = client.post(f"/my/attempts/{attempt_id}/submit", data={"csrf_token": "stale"}, headers=json_headers)
+    assert stale.status_code == 400 and stale.get_json() == {
+        "saved": False, "closed": False, "stale": True, "error": "页面已过期，请刷新页面后再交卷。"}
+    plain = client.post(f"/my/attempts/{attempt_id}/submit", data={"csrf_token": "stale"})  # no JavaScript
+    assert plain.status_code == 400 and "CSRF 校验失败" in plain.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(Attempt, attempt_id).submitted_at is None
+    clock.freeze(START + timedelta(minutes=12))
+    handed_in = auth.post(f"/my/attempts/{attempt_id}/submit", headers=json_headers)
+    assert handed_in.status_code == 200
+    assert handed_in.get_json() == {"closed": True, "result_url": f"/my/attempts/{attempt_id}/result"}
+    db.session.rollback()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.closed_by == "examinee" and attempt.submitted_at == START + timedelta(minutes=12)
+    again = auth.post(f"/my/attempts/{attempt_id}/submit", headers=json_headers)  # a retry whose reply was lost
+    assert again.get_json()["closed"] is True
+    db.session.rollback()
+    assert db.session.get(Attempt, attempt_id).submitted_at == START + timedelta(minutes=12)
+
+
+def test_the_result_page_lists_the_paper_and_what_the_server_stored(setup, auth, client, db):
+    """For take.js to name the answers the server never received: the paper's question ids in
+    order, and the sequence number stored for each answer."""
+    exam, _ = setup
+    auth.login("0001", PASSWORD)
+    attempt_id = start(auth, client, exam)
+    attempt = db.session.get(Attempt, attempt_id)
+    single = next(i for i in attempt.paper if i["type"] == "single")["id"]
+    save(client, auth, attempt_id, single, "B", seq=17)
+    auth.post(f"/my/attempts/{attempt_id}/submit")
+    html = client.get(f"/my/attempts/{attempt_id}/result").get_data(as_text=True)
+    note = html.split('id="unsaved-note"', 1)[1].split(">", 1)[0]
+    order = json.loads(note.split("data-order='", 1)[1].split("'", 1)[0])
+    stored = json.loads(note.split("data-stored='", 1)[1].split("'", 1)[0])
+    assert order == [item["id"] for item in attempt.paper] and stored == {str(single): 17}
+
+
+def test_review_shows_his_answer_beside_the_key(db, auth, client):
+    clock.freeze(START)
+    factories.bank()
+    exam = factories.exam(minutes=30, closes=START + timedelta(hours=2), review_allowed=True, scoring="partial",
+                          pass_mark=6)
+    person = factories.examinee("0001")
+    attempt = factories.sit(exam, person, right=("single", "fill"), skip=("judge",))  # the multiple: "B", wrong
+    auth.login("0001", PASSWORD)
+    before = client.get(f"/my/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "您的答案" not in before and "正确答案" not in before and "测试结束" in before
+    assert "满分 11 分 · 及格分 6 分" in before and "得分 <strong>6.0</strong>" in before
+
+    clock.freeze(START + timedelta(hours=3))
+    db.session.rollback()
+    multiple = next(i for i in attempt.paper if i["type"] == "multiple")
+    answer = db.session.scalar(select(Answer).where(Answer.attempt_id == attempt.id,
+                                                    Answer.question_id == multiple["id"]))
+    answer.response = "A"  # a subset of the key "AC": half the points with partial scoring
+    db.session.commit()
+    corrections.regrade_exam(exam)
+    db.session.commit()
+    html = client.get(f"/my/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "满分 11 分 · 及格分 6 分" in html and "得分 <strong>7.5</strong>" in html
+    cards = {}
+    for number, item in enumerate(attempt.paper, start=1):
+        card = html.split(f'id="q-{number}"', 1)[1].split('class="question-card', 1)[0]
+        cards[item["type"], number] = card
+        assert f"解析{item['stem'].split('第')[1].split('题')[0]}" in card  # the explanation
+        assert "您的答案：" in card and "正确答案：" in card
+    verdicts = {key: card for key, card in cards.items()}
+    for (qtype, number), card in verdicts.items():
+        item = attempt.paper[number - 1]
+        if qtype in ("single", "fill"):
+            assert "✓ 正确" in card and f"得 {item['points']:g} 分" in card
+        elif qtype == "multiple":
+            assert "部分正确" in card and "得 1.5 分" in card
+        else:  # judge, left blank
+            assert "✗ 错误" in card and "得 0 分" in card and "（未作答）" in card
+    single = next(n for (t, n) in cards if t == "single")
+    item = attempt.paper[single - 1]
+    seen = "ABCD"[item["order"].index(0)]  # the bank's "A" as the letter he saw
+    assert f'<span class="given">{seen}</span>' in cards["single", single]
+    assert f'<span class="answer">{seen}</span>' in cards["single", single]

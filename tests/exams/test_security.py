@@ -61,10 +61,14 @@ def test_a_full_attempt_never_shows_a_key(exam, db, client, auth):
             headers={"X-CSRFToken": auth.token}))
     keep(client.get(f"/my/attempts/{attempt.id}/result", follow_redirects=True))
     keep(client.get(f"/my/attempts/{attempt.id}"))
+    keep(client.get(f"/my/attempts/{attempt.id}/clock"))
+    keep(auth.post(f"/my/attempts/{attempt.id}/submit", headers={"Accept": "application/json"}))  # as take.js
     keep(auth.post(f"/my/attempts/{attempt.id}/submit", follow_redirects=True))
     keep(client.get(f"/my/attempts/{attempt.id}/result"))
+    keep(client.get(f"/my/attempts/{attempt.id}/clock"))
     keep(client.get("/static/take.js"))
-    assert len(bodies) > 10
+    assert len(bodies) > 12
+    assert '"closed":true' in bodies[-2].replace(" ", "")  # the clock after closing
     for body in bodies:
         assert keys_in(body, attempt.paper) == []
 
@@ -85,7 +89,7 @@ def test_an_examinee_cannot_open_or_write_anothers_attempt(exam, db, client, aut
     intruder = AuthActions(app.test_client())
     intruder.login("0002", PASSWORD)
     other = intruder.client
-    for url in (f"/my/attempts/{mine}", f"/my/attempts/{mine}/result"):
+    for url in (f"/my/attempts/{mine}", f"/my/attempts/{mine}/result", f"/my/attempts/{mine}/clock"):
         assert other.get(url).status_code == 404
     forged = other.post(f"/my/attempts/{mine}/answers", data=json.dumps(
         {"question": question, "response": "A", "seq": 1}), content_type="application/json",
