@@ -29,3 +29,10 @@ class AccountForm(BaseForm):
                       default="liaison", validators=[DataRequired("请选择角色。")])
     unit_id = SelectField("所属单位", coerce=int, validate_choice=True)
     submit = SubmitField("新建账号")
+
+
+class SlipForm(BaseForm):
+    """Login slips of one unit (with its sub-units) for a test."""
+    unit_id = SelectField("单位（含下属单位）", coerce=int, validate_choice=True)
+    format = RadioField("格式", choices={"xlsx": "Excel 表格", "print": "打印页（每人一张，可裁开）"}, default="print")
+    submit = SubmitField("生成登录条")

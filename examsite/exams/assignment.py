@@ -3,6 +3,7 @@ list of who was expected, fixed when the test closes."""
 from datetime import datetime
 
 from sqlalchemy import insert, literal, select
+from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..clock import now
@@ -76,3 +77,10 @@ def fix_expected_of_closed(at: datetime | None = None) -> int:
     moment = at or now()
     pending = db.session.scalars(select(Exam).where(Exam.closes_at <= moment, Exam.expected_fixed_at.is_(None)))
     return sum(fix_expected(exam, moment) for exam in pending.all())
+
+
+def slip_people(exam: Exam, unit_ids: set[int]) -> list[Staff]:
+    """The people of these units who take the test, for their login slips, by unit and 工号."""
+    return list(db.session.scalars(
+        select(Staff).where(Staff.id.in_(expected_staff_query(exam)), Staff.unit_id.in_(unit_ids))
+        .options(selectinload(Staff.user), selectinload(Staff.unit)).order_by(Staff.unit_id, Staff.staff_no)))

@@ -1,18 +1,29 @@
 """Admin and liaison pages for tests: create, plan per tier, preview, copy, attempts, regrade."""
+import io
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request, send_file,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.access import role_required
+from ..accounts.forms import ReasonForm, SlipForm
+from ..accounts.scope import exams_concerning, require_exam, require_staff, units_in_scope
 from ..banks.display import shown
 from ..banks.parser import LETTERS
-from ..clock import from_local, to_local
-from ..extensions import db, posts_lock_first
-from ..models import QUESTION_TYPES, Attempt, Exam, PaperPlan, Tier
+from ..clock import from_local, now, to_local
+from ..extensions import db, posts_lock_first, write_transaction
+from ..models import QUESTION_TYPES, Attempt, Exam, PaperPlan, Tier, Unit
+from ..results.live import LIVE_STATUS, progress
+from ..results.services import settled_results
+from ..sampling.slips import issue_slips, slips_workbook
+from ..sampling.views import entrance_url
 from ..roster.services import subtree_ids, tiers, tree_rows
-from . import corrections, plans
+from . import controls, corrections, plans
+from .assignment import slip_people
 from .attempts import close_if_expired, responses_of
 from .errors import ExamError
 from ..forms import ActionForm
@@ -25,7 +36,7 @@ posts_lock_first(bp)
 @bp.get("/")
 @role_required("admin", "liaison")
 def index():
-    exams = db.session.scalars(select(Exam).order_by(Exam.opens_at.desc())).all()
+    exams = exams_concerning(current_user, db.session.scalars(select(Exam).order_by(Exam.opens_at.desc())).all())
     return render_template("exams/index.html", exams=exams, modes=plans.MODES)
 
 
@@ -62,12 +73,28 @@ def _local(moment):
 @bp.get("/<int:exam_id>")
 @role_required("admin", "liaison")
 def detail(exam_id: int):
-    exam = db.get_or_404(Exam, exam_id)
+    exam = _exam(exam_id)
     tier_plans = sorted(exam.plans, key=lambda p: (p.tier.rank, p.tier_id))
     return render_template("exams/detail.html", exam=exam, plans=tier_plans, modes=plans.MODES,
                            score_shown=plans.SCORE_SHOWN,
                            types=QUESTION_TYPES, scoring=plans.SCORING, plan_total=plans.plan_total,
-                           counts=corrections.attempt_counts(exam), action_form=ActionForm())
+                           counts=corrections.attempt_counts(exam), action_form=ActionForm(),
+                           slip_form=_slip_form(), reason_form=ReasonForm(), now=now())
+
+
+def _exam(exam_id: int) -> Exam:
+    """The test, if it concerns the user: a liaison gets a 404 for a test of none of his units."""
+    exam = db.get_or_404(Exam, exam_id)
+    require_exam(current_user, exam)
+    return exam
+
+
+def _slip_form() -> SlipForm:
+    form = SlipForm()
+    within = units_in_scope(current_user)
+    form.unit_id.choices = {unit.id: "　" * depth + unit.name for unit, depth in tree_rows()
+                            if within is None or unit.id in within}
+    return form
 
 
 @bp.route("/<int:exam_id>/plan", methods=["GET", "POST"])
@@ -177,24 +204,30 @@ def regrade(exam_id: int):
 @bp.get("/<int:exam_id>/attempts")
 @role_required("admin", "liaison")
 def attempts(exam_id: int):
-    exam = db.get_or_404(Exam, exam_id)
-    within = subtree_ids(current_user.unit_id) if current_user.role == "liaison" else None
-    page = db.paginate(corrections.attempts_query(exam, within), per_page=50, error_out=False)
+    exam = _exam(exam_id)
+    page = db.paginate(corrections.attempts_query(exam, units_in_scope(current_user)), per_page=50, error_out=False)
     return render_template("exams/attempts.html", exam=exam, page=page, action_form=ActionForm())
+
+
+def _attempt(attempt_id: int) -> Attempt:
+    attempt = db.get_or_404(Attempt, attempt_id)
+    require_staff(current_user, attempt.staff)
+    return attempt
 
 
 @bp.get("/attempt/<int:attempt_id>")
 @role_required("admin", "liaison")
 def attempt(attempt_id: int):
-    attempt = db.get_or_404(Attempt, attempt_id)
-    if current_user.role == "liaison" and attempt.staff.unit_id not in subtree_ids(current_user.unit_id):
-        abort(403)
+    attempt = _attempt(attempt_id)
     close_if_expired(attempt)
     db.session.commit()
     responses = responses_of(attempt)
     answered = [shown_response(item, responses.get(item["id"])) for item in attempt.paper]
-    return render_template("exams/attempt.html", attempt=attempt, answered=answered,
-                           questions=[shown_item(item) for item in attempt.paper])
+    # keys and explanations are the admin's; a liaison sees them only once the test has closed
+    keys = current_user.role == "admin" or now() >= attempt.exam.closes_at
+    return render_template("exams/attempt.html", attempt=attempt, answered=answered, keys=keys,
+                           questions=[shown_item(item) for item in attempt.paper] if keys else [],
+                           paper=attempt.paper, reason_form=ReasonForm(), now=now())
 
 
 @bp.post("/attempt/<int:attempt_id>/retake")
@@ -212,3 +245,140 @@ def retake(attempt_id: int):
         db.session.commit()
         flash(f"已准许 {attempt.staff.name} 重考。", "success")
     return redirect(url_for("exams.attempts", exam_id=attempt.exam_id))
+
+
+# ---- the day of the test: live progress, 收卷, 加时, reopen, force submit, slips ------------------
+
+def _progress(exam: Exam):
+    result = settled_results(exam, current_user.unit_id if current_user.role == "liaison" else None)
+    groups = [name for name, _ in result.by_unit()]
+    group = request.args.get("unit") or None
+    status = request.args.get("status") or None
+    if (group is not None and group not in groups) or (status is not None and status not in LIVE_STATUS):
+        abort(404)
+    return progress(exam, result, group, status), groups, group, status
+
+
+@bp.get("/<int:exam_id>/live")
+@role_required("admin", "liaison")
+def live(exam_id: int):
+    """Who is in: per unit not started / answering / handed in, per person his answered count and
+    last save. The page refreshes itself from live.json (static/live.js); without script it is
+    a plain page to reload."""
+    write_transaction()
+    exam = _exam(exam_id)
+    state, groups, group, status = _progress(exam)
+    db.session.commit()
+    response = make_response(render_template(
+        "exams/live.html", exam=exam, progress=state, groups=groups, group=group, status=status,
+        statuses=LIVE_STATUS, reason_form=ReasonForm()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:exam_id>/live.json")
+@role_required("admin", "liaison")
+def live_json(exam_id: int):
+    write_transaction()
+    exam = _exam(exam_id)
+    state, _, _, _ = _progress(exam)
+    db.session.commit()
+    response = jsonify(state.to_json())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _done(message: str, target: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(target)
+
+
+def _refused(error: ExamError, target: str):
+    db.session.rollback()
+    flash(str(error), "danger")
+    return redirect(target)
+
+
+@bp.post("/<int:exam_id>/end")
+@role_required("admin")
+def end(exam_id: int):
+    exam = _exam(exam_id)
+    form = ReasonForm()
+    back = url_for("exams.live", exam_id=exam.id)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        closed = controls.end_now(exam, form.reason.data)
+    except ExamError as error:
+        return _refused(error, back)
+    return _done(f"已收卷：{closed} 份正在答的答卷已交卷评分，测试已结束。", back)
+
+
+@bp.post("/<int:exam_id>/extend")
+@role_required("admin", "liaison")
+def extend(exam_id: int):
+    """加时 for the ticked people of the live page (or one, from his attempt page)."""
+    exam = _exam(exam_id)
+    form = ReasonForm()
+    back = request.form.get("back") == "attempt" and request.form.get("attempt_id", type=int)
+    target = url_for("exams.attempt", attempt_id=back) if back else url_for("exams.live", exam_id=exam.id)
+    if not form.validate_on_submit():
+        abort(400)
+    ids = [int(value) for value in request.form.getlist("attempt_id") if value.isdigit()][:5000]
+    chosen = list(db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.id.in_(ids))))
+    if len(chosen) != len(set(ids)) or not chosen:
+        return _refused(ExamError("请勾选要加时的人（只能是这次测试正在答题的人）。"), target)
+    for item in chosen:
+        require_staff(current_user, item.staff)
+    try:
+        changed = controls.extend(chosen, request.form.get("minutes"), form.reason.data)
+    except ExamError as error:
+        return _refused(error, target)
+    return _done(f"已为 {changed} 人加时 {int(request.form['minutes'])} 分钟。", target)
+
+
+@bp.post("/attempt/<int:attempt_id>/<any(reopen, force_submit):action>")
+@role_required("admin", "liaison")
+def control(attempt_id: int, action: str):
+    attempt = _attempt(attempt_id)
+    form = ReasonForm()
+    target = url_for("exams.attempt", attempt_id=attempt.id)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        if action == "reopen":
+            controls.reopen(attempt, request.form.get("minutes"), form.reason.data)
+        else:
+            controls.force_submit(attempt, form.reason.data)
+    except ExamError as error:
+        return _refused(error, target)
+    name = attempt.staff.name
+    return _done(f"已重新开放 {name} 的答卷，他可以接着答。" if action == "reopen" else f"{name} 的答卷已交卷评分。", target)
+
+
+@bp.post("/<int:exam_id>/slips")
+@role_required("admin", "liaison")
+def slips(exam_id: int):
+    """Login slips for one unit's people (with its sub-units): Excel, or a page to print."""
+    exam = _exam(exam_id)
+    form = _slip_form()
+    if not form.validate_on_submit():
+        flash("请选择单位。", "danger")
+        return redirect(url_for("exams.detail", exam_id=exam.id))
+    unit = db.session.get(Unit, form.unit_id.data)
+    people = slip_people(exam, subtree_ids(unit.id))
+    if not people:
+        flash(f"“{unit.path}”没有要参加这次测试的人员（看试卷方案的层级和参加单位）。", "warning")
+        return redirect(url_for("exams.detail", exam_id=exam.id))
+    issued = issue_slips(exam, people, current_app.config["SECRET_KEY"], current_user, where=f"（{unit.path}）")
+    db.session.commit()
+    if form.format.data == "print":
+        response = make_response(render_template("exams/slips.html", exam=exam, unit=unit, slips=issued,
+                                                 entrance=entrance_url()))
+    else:
+        response = send_file(io.BytesIO(slips_workbook(issued, exam, entrance_url())), as_attachment=True,
+                             download_name=f"登录条-{exam.title}-{unit.name}.xlsx",
+                             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Cache-Control"] = "no-store"
+    return response
