@@ -42,14 +42,18 @@ def parse_command(file: str, as_json: bool) -> None:
 @bank_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--name", required=True, help="新题库的名称。")
-def import_command(file: str, name: str) -> None:
+@click.option("--again", is_flag=True, help="文件中的多数题目已在某个题库中时仍然导入（否则拒绝，以免重复导入）。")
+def import_command(file: str, name: str, again: bool) -> None:
     """Import FILE as a new bank NAME: every question, or none when there is any error."""
     filename, data = _read(file)
     result = services.parse_upload(filename, data, current_app.config["MAX_CONTENT_LENGTH"])
     for problem in result.errors:
         click.echo(f"错误  {problem}", err=True)
     try:
-        bank = services.import_bank(name, filename, result)
+        bank = services.import_bank(name, filename, result, repeat_ok=again)
+    except services.RepeatedImport as error:
+        db.session.rollback()
+        raise click.ClickException(f"没有导入：{error.overlap.message}如确需再导入，请加上 --again。") from error
     except services.BankError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error

@@ -1,5 +1,5 @@
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import BaseForm
@@ -14,6 +14,7 @@ class BankConfirmForm(BaseForm):
     upload_id = HiddenField()
     name = StringField("题库名称", validators=[DataRequired("请填写题库名称。"), Length(max=200)])
     description = TextAreaField("说明（可选）", validators=[Optional(), Length(max=2000)])
+    import_anyway = BooleanField("仍然导入（我已核对：这个文件确实需要再导入一次）")
     submit = SubmitField("确认导入")
 
 

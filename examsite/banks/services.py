@@ -3,7 +3,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..audit.services import record
 from ..clock import now
@@ -17,6 +17,14 @@ from .readers import XLSX_COLUMNS, parse_bank
 
 class BankError(ValueError):
     """Bad input about banks or questions; the message is for the admin."""
+
+
+class RepeatedImport(BankError):
+    """A file an active bank already holds most of, imported without saying so."""
+
+    def __init__(self, message: str, overlap: "Overlap"):
+        super().__init__(message)
+        self.overlap = overlap
 
 
 # ---- import ---------------------------------------------------------------------------------
@@ -38,6 +46,46 @@ def check_against_banks(result: ParseResult) -> ParseResult:
     return result
 
 
+@dataclass
+class Overlap:
+    """How many of a file's questions an active bank already holds."""
+
+    bank_id: int
+    bank_name: str
+    matched: int  # the file's questions whose fingerprint is among the bank's questions in use
+    total: int  # the file's questions
+
+    @property
+    def message(self) -> str:
+        return (f"这个文件很可能已经导入过：文件中的 {self.total} 道题有 {self.matched} 道已在题库“{self.bank_name}”中。"
+                "再导入一次会产生重复的题目。")
+
+
+def overlaps(result: ParseResult) -> list[Overlap]:
+    """For each bank with questions in use that the file's questions match (by fingerprint), how
+    many match; most matches first."""
+    prints = [q.fingerprint for q in result.questions]
+    if not prints:
+        return []
+    found = db.session.execute(
+        select(Bank.id, Bank.name, Question.fingerprint).join(Question.bank)
+        .where(Question.fingerprint.in_(sorted(set(prints))), Question.retired.is_(False)).distinct()
+    ).all()
+    by_bank: dict[int, tuple[str, set[str]]] = {}
+    for bank_id, name, print_ in found:
+        by_bank.setdefault(bank_id, (name, set()))[1].add(print_)
+    result_list = [Overlap(bank_id, name, sum(1 for p in prints if p in matched), len(prints))
+                   for bank_id, (name, matched) in by_bank.items()]
+    return sorted(result_list, key=lambda o: (-o.matched, o.bank_id))
+
+
+def imported_before(result: ParseResult) -> Overlap | None:
+    """The active bank holding more than half of the file's questions, if one does: the file
+    (or most of it) was very likely imported already."""
+    found = overlaps(result)
+    return found[0] if found and found[0].matched * 2 > found[0].total else None
+
+
 def parse_upload(filename: str, data: bytes, limit_bytes: int | None) -> ParseResult:
     return check_against_banks(parse_bank(filename, data, limit_bytes))
 
@@ -48,13 +96,18 @@ def store_upload(filename: str, data: bytes, user) -> BankUpload:
     return keep(BankUpload, filename, data, user)
 
 
-def import_bank(name: str, filename: str, result: ParseResult, *, description: str | None = None) -> Bank:
-    """Create a bank holding every parsed question, or raise BankError and add nothing."""
+def import_bank(name: str, filename: str, result: ParseResult, *, description: str | None = None,
+                repeat_ok: bool = True) -> Bank:
+    """Create a bank holding every parsed question, or raise BankError and add nothing. Unless
+    ``repeat_ok``, a file most of whose questions an active bank already holds is refused."""
     name = name.strip()
     if result.errors:
         raise BankError(f"文件有 {len(result.errors)} 处错误，没有导入任何题目。")
     if not result.questions:
         raise BankError("文件中没有题目。")
+    repeated = None if repeat_ok else imported_before(result)
+    if repeated is not None:
+        raise RepeatedImport(f"没有导入：{repeated.message}如确需再导入，请勾选“仍然导入”后再确认。", repeated)
     if not name:
         raise BankError("请填写题库名称。")
     if len(name) > 200:
@@ -187,6 +240,79 @@ def set_retired(question: Question, retired: bool) -> None:
     question.retired = retired
     verb = "停用" if retired else "恢复"
     record(f"question.{'retire' if retired else 'restore'}", f"{verb}题目 #{question.id}", target=question)
+
+
+def in_use_count(bank: Bank) -> int:
+    return db.session.scalar(select(func.count(Question.id)).where(Question.bank_id == bank.id,
+                                                                   Question.retired.is_(False)))
+
+
+def retire_bank(bank: Bank) -> int:
+    """Retire every question of the bank still in use, in one go; returns how many. As with a
+    single question, attempts already started keep their questions (the paper is stored)."""
+    ids = list(db.session.scalars(select(Question.id).where(Question.bank_id == bank.id,
+                                                            Question.retired.is_(False)).order_by(Question.id)))
+    if not ids:
+        raise BankError(f"题库“{bank.name}”中没有在用的题目。")
+    _set_retired(ids, True)
+    record("bank.retire", f"停用题库“{bank.name}”：{len(ids)} 道题", target=bank, detail={"question_ids": ids})
+    return len(ids)
+
+
+def restorable(bank: Bank) -> list[int]:
+    """The questions restoring the bank brings back: those its last retirement as a whole retired
+    and are still retired (not those retired one by one, e.g. as duplicates), or, when the bank
+    was never retired as a whole, all its retired questions."""
+    from ..models import AuditLog
+
+    retired = set(db.session.scalars(select(Question.id).where(Question.bank_id == bank.id,
+                                                               Question.retired.is_(True))))
+    last = db.session.scalar(select(AuditLog.detail).where(
+        AuditLog.action == "bank.retire", AuditLog.target_type == "Bank", AuditLog.target_id == str(bank.id))
+        .order_by(AuditLog.id.desc()).limit(1))
+    if last is not None:
+        retired &= set(last.get("question_ids", []))
+    return sorted(retired)
+
+
+def restore_bank(bank: Bank) -> int:
+    """Bring the bank back into use (see restorable()); returns how many questions changed."""
+    ids = restorable(bank)
+    if not ids:
+        raise BankError(f"题库“{bank.name}”中没有可以恢复的题目。")
+    _set_retired(ids, False)
+    record("bank.restore", f"恢复题库“{bank.name}”：{len(ids)} 道题", target=bank, detail={"question_ids": ids})
+    return len(ids)
+
+
+def _set_retired(ids: list[int], retired: bool) -> None:
+    moment = now()
+    for start in range(0, len(ids), 1000):
+        db.session.execute(update(Question).where(Question.id.in_(ids[start:start + 1000]))
+                           .values(retired=retired, updated_at=moment).execution_options(synchronize_session=False))
+    db.session.expire_all()
+
+
+def surplus_duplicates() -> tuple[list[int], list[int]]:
+    """(kept, to retire): in each group of duplicates the earliest question is kept."""
+    kept, surplus = [], []
+    for group in duplicate_groups():
+        earliest = min(group, key=lambda q: (q.created_at, q.id))
+        kept.append(earliest.id)
+        surplus.extend(q.id for q in group if q is not earliest)
+    return kept, sorted(surplus)
+
+
+def retire_duplicates() -> tuple[int, int]:
+    """Retire every duplicate but the earliest question of its group; returns (questions retired,
+    groups)."""
+    kept, surplus = surplus_duplicates()
+    if not surplus:
+        raise BankError("没有发现重复的题目。")
+    _set_retired(surplus, True)
+    record("question.retire_duplicates", f"停用重复题目 {len(surplus)} 道（{len(kept)} 组，每组保留最早的一道）",
+           detail={"retired": surplus, "kept": kept})
+    return len(surplus), len(kept)
 
 
 def duplicate_groups() -> list[list[Question]]:

@@ -39,7 +39,8 @@ def upload():
             confirm = BankConfirmForm(upload_id=pending.id, name=filename.rsplit(".", 1)[0])
         return render_template("banks/preview.html", filename=filename, result=result,
                                questions=[shown(q) for q in result.questions], confirm=confirm,
-                               counts=services.count_types(result.questions))
+                               counts=services.count_types(result.questions),
+                               repeated=services.imported_before(result))
     return render_template("banks/upload.html", form=form, columns=XLSX_COLUMNS)
 
 
@@ -57,12 +58,13 @@ def confirm():
     result = services.parse_upload(pending.filename, pending.data, None)
     try:
         bank = services.import_bank(form.name.data, pending.filename, result,
-                                    description=form.description.data or None)
+                                    description=form.description.data or None, repeat_ok=form.import_anyway.data)
     except services.BankError as error:
         db.session.rollback()
         return render_template("banks/preview.html", filename=pending.filename, result=result,
                                questions=[shown(q) for q in result.questions], confirm=form,
-                               counts=services.count_types(result.questions), problem=str(error))
+                               counts=services.count_types(result.questions), problem=str(error),
+                               repeated=services.imported_before(result))
     db.session.delete(pending)
     db.session.commit()
     flash(f"已导入题库“{bank.name}”，共 {len(result.questions)} 题。", "success")
@@ -159,3 +161,70 @@ def retire_question(question_id: int, action: str):
 def duplicates():
     groups = [[(q, shown(q)) for q in group] for group in services.duplicate_groups()]
     return render_template("banks/duplicates.html", groups=groups, action_form=ActionForm())
+
+
+# ---- retiring many questions at once: a page that says what will change, then the POST --------
+
+@bp.route("/<int:bank_id>/<any(retire, restore):action>", methods=["GET", "POST"])
+@role_required("admin")
+def bank_retirement(bank_id: int, action: str):
+    bank = db.get_or_404(Bank, bank_id)
+    retiring = action == "retire"
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        try:
+            changed = services.retire_bank(bank) if retiring else services.restore_bank(bank)
+        except services.BankError as error:
+            db.session.rollback()
+            flash(str(error), "warning")
+        else:
+            db.session.commit()
+            flash(f"已{'停用' if retiring else '恢复'}题库“{bank.name}”：{changed} 道题"
+                  f"{'今后不会再被抽到；已经开始的测试不受影响' if retiring else '重新可以被抽到'}。", "success")
+        return redirect(url_for("banks.index"))
+    return _confirm_page(bank, retiring)
+
+
+def _confirm_page(bank: Bank, retiring: bool):
+    if retiring:
+        count = services.in_use_count(bank)
+        lines = [f"将停用题库“{bank.name}”中在用的 {count} 道题：今后新开始的答卷不会再抽到它们。",
+                 "已经开始或交卷的答卷不受影响（题目已保存在答卷中），成绩也不会改变。",
+                 "以后可以用“恢复整个题库”把这些题目恢复使用。"]
+        label = f"确认停用这 {count} 道题"
+    else:
+        count = len(services.restorable(bank))
+        lines = [f"将恢复题库“{bank.name}”中的 {count} 道题，恢复后新开始的答卷可以抽到它们。",
+                 "恢复的是上一次“停用整个题库”停用的题目；之前单独停用的题目（如重复题）保持停用。"]
+        label = f"确认恢复这 {count} 道题"
+    return render_template("banks/confirm.html", title=("停用" if retiring else "恢复") + f"题库“{bank.name}”",
+                           lines=lines, count=count, label=label, danger=retiring,
+                           action=url_for("banks.bank_retirement", bank_id=bank.id,
+                                          action="retire" if retiring else "restore"),
+                           back=url_for("banks.index"), action_form=ActionForm())
+
+
+@bp.route("/duplicates/retire", methods=["GET", "POST"])
+@role_required("admin")
+def retire_duplicates():
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        try:
+            retired, groups = services.retire_duplicates()
+        except services.BankError as error:
+            db.session.rollback()
+            flash(str(error), "warning")
+        else:
+            db.session.commit()
+            flash(f"已停用重复题目 {retired} 道（{groups} 组，每组保留最早的一道）。已经开始的测试不受影响。", "success")
+        return redirect(url_for("banks.duplicates"))
+    kept, surplus = services.surplus_duplicates()
+    lines = [f"共 {len(kept)} 组重复题目：每组保留最早导入的一道，停用其余的 {len(surplus)} 道。",
+             "已经开始或交卷的答卷不受影响（题目已保存在答卷中），成绩也不会改变。",
+             "停用的题目可以在题库中勾选“已停用”找到，逐题恢复。"]
+    return render_template("banks/confirm.html", title="停用全部重复题目", lines=lines, count=len(surplus),
+                           label=f"确认停用这 {len(surplus)} 道重复题", danger=True,
+                           action=url_for("banks.retire_duplicates"), back=url_for("banks.duplicates"),
+                           action_form=ActionForm())
