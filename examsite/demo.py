@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from .accounts.provisioning import ensure_accounts_for_all
 from .accounts.services import create_user, generate_password
 from .audit.services import record
 from .banks.readers import parse_bank
@@ -235,6 +236,7 @@ def demo_command(if_empty: bool) -> None:
     units = build_units()
     added = build_staff(units)
     accounts = demo_accounts(units)
+    everyone = ensure_accounts_for_all()  # the rest of the roster enters with login slips
     banks = load_banks()
     exam = demo_exam()
     finished = demo_finished_exam()
@@ -248,6 +250,8 @@ def demo_command(if_empty: bool) -> None:
         click.echo(f"  已建立演示测试“{exam.title}”，开放 30 天，各层级有各自的试卷方案")
     if finished is not None:
         click.echo(f"  已建立已结束的演示测试“{finished.title}”（含成绩和一份已发布的通报）")
+    if everyone:
+        click.echo(f"  已为其余 {everyone} 名人员建立考生账号（用户名为工号；在测试页面“登录条”处打印访问码）")
     click.echo("演示账号（密码每次运行 flask demo 都会重新生成）：")
     labels = {"admin": "考试管理员", "liaison": "单位联络员", "examinee": "考生"}
     for role, username, password in accounts:
