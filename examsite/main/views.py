@@ -2,8 +2,9 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from ..accounts.scope import exams_concerning
 from ..extensions import db
-from ..models import AuditLog, Staff, Unit, User
+from ..models import AuditLog, Exam, Staff, Unit, User
 from ..roster.services import subtree_ids
 
 bp = Blueprint("main", __name__)
@@ -32,7 +33,9 @@ def home():
     if current_user.role == "liaison":
         within = subtree_ids(current_user.unit_id)
         staff = db.session.scalar(select(func.count(Staff.id)).where(Staff.unit_id.in_(within)))
-        return render_template("main/liaison_home.html", staff=staff, unit_count=len(within))
+        exams = exams_concerning(current_user, db.session.scalars(
+            select(Exam).order_by(Exam.opens_at.desc()).limit(50)).all())
+        return render_template("main/liaison_home.html", staff=staff, unit_count=len(within), exams=exams)
     return redirect(url_for("take.home"))
 
 
