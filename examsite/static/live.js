@@ -45,7 +45,7 @@
       name.appendChild(link);
       row.appendChild(name);
       cell(row, unit.expected, true);
-      for (var k = 0; k < keys.length; k++) { cell(row, unit[keys[k]], true); }
+      for (var k = 0; k < keys.length; k++) { cell(row, unit[keys[k]], true).setAttribute("data-key", keys[k]); }
       units.appendChild(row);
     }
     foot.innerHTML = "";
@@ -63,6 +63,7 @@
         var input = document.createElement("input");
         input.type = "checkbox"; input.name = "attempt_id"; input.value = person.attempt_id;
         input.className = "form-check-input";
+        input.setAttribute("aria-label", "选择 " + person.name);
         input.checked = !!keep[String(person.attempt_id)];
         box.appendChild(input);
       }
