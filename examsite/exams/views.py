@@ -322,7 +322,8 @@ def extend(exam_id: int):
     exam = _exam(exam_id)
     form = ReasonForm()
     back = request.form.get("back") == "attempt" and request.form.get("attempt_id", type=int)
-    target = url_for("exams.attempt", attempt_id=back) if back else url_for("exams.live", exam_id=exam.id)
+    target = url_for("exams.attempt", attempt_id=back) if back else url_for(  # back to the same filter
+        "exams.live", exam_id=exam.id, unit=request.form.get("unit") or None, status=request.form.get("status") or None)
     if not form.validate_on_submit():
         abort(400)
     ids = [int(value) for value in request.form.getlist("attempt_id") if value.isdigit()][:5000]

@@ -133,8 +133,9 @@ def test_live_progress_extra_time_force_submit_reopen_and_end(day, app, db):
     assert db.session.get(Attempt, attempts["C001"]).deadline == START + timedelta(minutes=30)
     foreign = liaison.post(f"/exams/{exam.id}/extend", {"attempt_id": [attempts["D001"]], "minutes": 10, "reason": "停电"})
     assert foreign.status_code == 404
-    liaison.post(f"/exams/{exam.id}/extend", {"attempt_id": [attempts["C001"], attempts["C002"]], "minutes": 10,
-                                              "reason": "机房停电十分钟"})
+    extended = liaison.post(f"/exams/{exam.id}/extend", {"attempt_id": [attempts["C001"], attempts["C002"]], "minutes": 10,
+                                                         "reason": "机房停电十分钟", "status": "in_progress"})
+    assert extended.headers["Location"] == f"/exams/{exam.id}/live?status=in_progress"  # back to his filter
     db.session.expire_all()
     assert db.session.get(Attempt, attempts["C001"]).deadline == START + timedelta(minutes=40)
     assert db.session.get(Attempt, attempts["D001"]).deadline == START + timedelta(minutes=30)
