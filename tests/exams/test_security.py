@@ -151,7 +151,7 @@ def test_a_liaison_sees_only_his_units_attempts(exam, db, client, auth, app):
     assert "张三" in listing and "李四" not in listing
     theirs = db.session.scalar(select(Attempt.id).join(Attempt.staff).where(Attempt.staff_id == people[1].id))
     ours = db.session.scalar(select(Attempt.id).where(Attempt.staff_id == people[0].id))
-    assert client.get(f"/exams/attempt/{theirs}").status_code == 403
+    assert client.get(f"/exams/attempt/{theirs}").status_code == 404  # another unit's: not even a hint
     assert client.get(f"/exams/attempt/{ours}").status_code == 200
     assert auth.post(f"/exams/attempt/{ours}/retake").status_code == 403
 
