@@ -67,6 +67,7 @@
   var offline = false;     // the last request failed for want of a network
   var submitting = false;  // "user" or "auto" once a hand-in is asked for, until the server takes it
   var submitInFlight = false;
+  var stale = false;       // the server no longer takes this page's token: a reload gets a new one
   var sending = {};
   var lastSeq = 0;
 
@@ -138,7 +139,9 @@
     if (closed) { return; }
     var numbers = unsavedNumbers(), text = "";
     var which = numbers.length ? "第 " + numbers.join("、") + " 题" : "";
-    if (submitting && offline) {
+    if (stale) {
+      text = "页面已过期，请刷新页面。" + (numbers.length ? "尚未保存的答案（" + which + "）保留在本机，刷新后会自动重发。" : "");
+    } else if (submitting && offline) {
       text = "网络中断，交卷请求已保留，恢复连接后会自动提交。" +
         (numbers.length ? "以下题目的答案尚未保存到服务器：" + which + "。" : "") + "请不要关闭页面。";
     } else if (submitting) {
@@ -193,8 +196,9 @@
       } else if (xhr.status === 409) {
         finish(body.error || "答题时间已到。");
       } else if (xhr.status === 400 && body.stale) {
-        offline = false;  // kept: sent again after the page is reloaded
-        setState(id, "未保存：" + body.error, "text-danger");
+        offline = false;
+        stale = true;  // kept: sent again after the page is reloaded
+        setState(id, "未保存（请刷新页面）", "text-danger");
       } else if (xhr.status === 400) {
         offline = false;
         delete pending[id]; store("pending", pending);

@@ -134,6 +134,7 @@ def test_json_save_needs_the_csrf_token(setup, auth, client, db):
     response = client.post(f"/my/attempts/{attempt.id}/answers", data=json.dumps(
         {"question": attempt.paper[0]["id"], "response": "A", "seq": 1}), content_type="application/json")
     assert response.status_code == 400
+    assert response.get_json()["stale"] is True  # take.js keeps the answer to send after a reload
     assert db.session.scalar(select(func.count(Answer.id))) == 0
 
 
