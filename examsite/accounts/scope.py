@@ -20,6 +20,11 @@ def units_in_scope(user) -> set[int] | None:
     return set()
 
 
+def scope_unit(user) -> int | None:
+    """The unit whose tree ``user`` sees, for the services that take one; None: every unit."""
+    return user.unit_id if user.role == "liaison" else None
+
+
 def in_scope(user, unit_id: int) -> bool:
     within = units_in_scope(user)
     return within is None or unit_id in within

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..accounts.access import role_required
 from ..accounts.forms import ReasonForm, SlipForm
-from ..accounts.scope import exams_concerning, require_exam, require_staff, units_in_scope
+from ..accounts.scope import exams_concerning, require_exam, require_staff, scope_unit, units_in_scope
 from ..banks.display import shown
 from ..banks.parser import LETTERS
 from ..clock import from_local, now, to_local
@@ -250,7 +250,7 @@ def retake(attempt_id: int):
 # ---- the day of the test: live progress, 收卷, 加时, reopen, force submit, slips ------------------
 
 def _progress(exam: Exam):
-    result = settled_results(exam, current_user.unit_id if current_user.role == "liaison" else None)
+    result = settled_results(exam, scope_unit(current_user))
     groups = [name for name, _ in result.by_unit()]
     group = request.args.get("unit") or None
     status = request.args.get("status") or None

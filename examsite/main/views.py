@@ -2,10 +2,9 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..accounts.scope import exams_concerning
+from ..accounts.scope import exams_concerning, units_in_scope
 from ..extensions import db
 from ..models import AuditLog, Exam, Staff, Unit, User
-from ..roster.services import subtree_ids
 
 bp = Blueprint("main", __name__)
 
@@ -31,7 +30,7 @@ def home():
         ).all()
         return render_template("main/admin_home.html", counts=counts, recent=recent)
     if current_user.role == "liaison":
-        within = subtree_ids(current_user.unit_id)
+        within = units_in_scope(current_user)
         staff = db.session.scalar(select(func.count(Staff.id)).where(Staff.unit_id.in_(within)))
         exams = exams_concerning(current_user, db.session.scalars(
             select(Exam).order_by(Exam.opens_at.desc()).limit(50)).all())

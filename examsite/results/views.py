@@ -3,7 +3,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from ..accounts.access import role_required
-from ..accounts.scope import require_exam
+from ..accounts.scope import require_exam, scope_unit
 from ..clock import now, to_local
 from ..extensions import db, write_transaction
 from ..models import Exam
@@ -22,7 +22,7 @@ def _results(exam_id: int) -> services.Results:
     write_transaction()
     exam = db.get_or_404(Exam, exam_id)
     require_exam(current_user, exam)  # a liaison: only tests of his units
-    result = services.settled_results(exam, current_user.unit_id if current_user.role == "liaison" else None)
+    result = services.settled_results(exam, scope_unit(current_user))
     db.session.commit()
     return result
 

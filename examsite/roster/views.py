@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from ..accounts.access import role_required
+from ..accounts.scope import units_in_scope
 from ..clock import now, to_local
 from ..extensions import db, posts_lock_first
 from ..forms import ActionForm
@@ -19,9 +20,7 @@ posts_lock_first(bp)
 @bp.get("/")
 @role_required("admin", "liaison")
 def index():
-    within = None
-    if current_user.role == "liaison":
-        within = services.subtree_ids(current_user.unit_id)
+    within = units_in_scope(current_user)
     search = request.args.get("q", "").strip()
     unit_id = request.args.get("unit", type=int)
     tier_id = request.args.get("tier", type=int)
@@ -81,7 +80,7 @@ def preview(upload_id: int):
 @bp.get("/export.xlsx")
 @role_required("admin", "liaison")
 def export():
-    within = services.subtree_ids(current_user.unit_id) if current_user.role == "liaison" else None
+    within = units_in_scope(current_user)
     moment = to_local(now())
     return send_file(io.BytesIO(services.roster_workbook(within)), as_attachment=True,
                      download_name=f"花名册-{moment:%Y%m%d-%H%M}.xlsx",
