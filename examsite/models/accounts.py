@@ -46,6 +46,9 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
+    #: part of every session's and remember cookie's id and of every save token: raised at
+    #: logout, password change, disabling and reset, so everything issued before stops working
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     unit: Mapped["Unit | None"] = relationship()  # noqa: F821
     staff: Mapped["Staff | None"] = relationship(back_populates="user")  # noqa: F821

@@ -145,6 +145,9 @@ class Answer(db.Model):
     response: Mapped[object | None] = mapped_column(JSON)
     #: the browser's sequence number of this write; an older one never overwrites a newer
     client_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: the browser tab (device) that wrote it: ``client_seq`` orders the writes of one writer
+    #: only; between writers the later arrival wins, whatever their clocks say
+    writer: Mapped[str | None] = mapped_column(String(32))
     saved_at: Mapped[datetime] = mapped_column(default=now)
     points: Mapped[float | None] = mapped_column(Numeric(6, 2))
     correct: Mapped[bool | None]
