@@ -3,6 +3,7 @@ from flask import Flask, render_template
 
 from . import config as config_module
 from . import formatting
+from . import security
 from .clock import now, to_local
 from .exams.gate import AutosaveGate
 from .extensions import bootstrap, csrf, db, login_manager, migrate
@@ -18,12 +19,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    security.init_app(app)  # headers, no-store, bounded integers (before the routes)
     _init_extensions(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
     _register_commands(app)
     app.wsgi_app = AutosaveGate(app)
+    app.wsgi_app = security.behind_proxies(app)  # outermost: ProxyFix, Secure cookies over HTTPS
     return app
 
 

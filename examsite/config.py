@@ -5,6 +5,11 @@ EXAMSITE_SECRET_KEY     required in production; development keeps one in instanc
 EXAMSITE_DATABASE_URL   SQLAlchemy URL; default SQLite under instance/
 EXAMSITE_UPLOAD_LIMIT_MB  largest upload accepted (default 20)
 EXAMSITE_GRACE_SECONDS  how long after a deadline answers given in time are still stored (default 120)
+EXAMSITE_TRUSTED_PROXIES  how many reverse proxies (nginx) stand in front and set X-Forwarded-For/-Proto/
+                        -Host/-Port/-Prefix (default 0: none, those headers are ignored). Behind one nginx
+                        that terminates TLS set 1: a request that came over HTTPS then sends every cookie
+                        Secure and Flask-WTF checks its referrer
+EXAMSITE_SECURE_COOKIES   1: cookies are always Secure, whatever the scheme the request seems to have
 """
 import os
 import secrets
@@ -50,6 +55,9 @@ def from_environment(instance_path: str, secret: str | None = None) -> dict:
             )
         secret = _development_secret(instance_path)
     upload_mb = int(os.environ.get("EXAMSITE_UPLOAD_LIMIT_MB", "20"))
+    proxies = os.environ.get("EXAMSITE_TRUSTED_PROXIES", "0").strip() or "0"
+    if not proxies.isdigit() or int(proxies) > 10:
+        raise ConfigError(f"EXAMSITE_TRUSTED_PROXIES must be the number of proxies in front (0 to 10), not {proxies!r}.")
     return {
         "ENV_NAME": env,
         "SECRET_KEY": secret,
@@ -63,6 +71,7 @@ def from_environment(instance_path: str, secret: str | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("EXAMSITE_SECURE_COOKIES") == "1",
         "REMEMBER_COOKIE_SECURE": os.environ.get("EXAMSITE_SECURE_COOKIES") == "1",
+        "TRUSTED_PROXIES": int(proxies),  # examsite/security.py: ProxyFix, and Secure cookies over HTTPS
         "WTF_I18N_ENABLED": False,  # forms take their Chinese messages from WTForms' own catalogue
         "WTF_CSRF_TIME_LIMIT": None,  # a test may last hours; the token lives with the session
         "ROSTER_PAGE_SIZE": 50,
