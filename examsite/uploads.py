@@ -1,5 +1,7 @@
 """Helpers shared by every upload reader: file kinds and text decoding. Pure: no Flask."""
 
+#: how much of a text upload the encoding detector looks at
+DETECT_BYTES = 256 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office files: .doc, .xls
 
 
@@ -19,7 +21,11 @@ def decode_text(data: bytes) -> str:
     """
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding)
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise UploadError(f"文件开头标明是 {encoding.upper()} 编码，但内容不是（第 {error.start + len(bom)} "
+                                  f"字节起无法读取），请用 UTF-8 或 GBK 编码重新保存后再上传。") from error
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
@@ -27,7 +33,11 @@ def decode_text(data: bytes) -> str:
             continue
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = from_bytes(data[:DETECT_BYTES]).best()  # a sample: the detector is slow on megabytes
+    if best is not None:
+        try:
+            return data.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            best = None
     if best is None:
         raise UploadError("无法识别文件的文字编码，请用 UTF-8 或 GBK 编码保存后再上传。")
-    return str(best)

@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 
+from ..safe_files import Limits, check_package, read_xlsx
 from ..uploads import UploadError, decode_text, is_old_office
 from .parser import LETTERS, SECTION_TYPES, Draft, Line, ParseResult, Parser, Problem, parse_lines
 from .text import fold
@@ -24,6 +25,11 @@ NUMBER_KINDS = {
 }
 XLSX_COLUMNS = ["题型", "题干"] + [f"选项{letter}" for letter in LETTERS] + ["答案", "解析", "出处", "难度", "分值"]
 TYPE_WORDS = {"single": "single", "multiple": "multiple", "judge": "judge", "fill": "fill"}
+#: what one bank file may hold: 200,000 lines or paragraphs is some 28,000 questions, 50,000 rows of
+#: a sheet 50,000 questions (the largest banks offices keep have a few thousand)
+MAX_LINES = 200_000
+MAX_LINE_CHARS = 20_000
+XLSX_LIMITS = Limits(rows=50_000, columns=64)
 
 
 def parse_bank(filename: str, data: bytes, limit_bytes: int | None = None) -> ParseResult:
@@ -64,21 +70,46 @@ def read_txt(data: bytes) -> list[Line]:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UploadError("文件内容不是文本，无法读取。请上传 .docx、.txt 或 .xlsx 格式的题库。")
     text = decode_text(data)
-    return [Line(number, text) for number, text in enumerate(text.splitlines(), start=1)]
+    if "\x00" in text:
+        raise UploadError("文件内容不是文本，无法读取。请上传 .docx、.txt 或 .xlsx 格式的题库。")
+    lines = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        lines.append(_bounded(Line(number, line), "行"))
+    return lines
+
+
+def _bounded(line: Line, unit: str) -> Line:
+    """A line within the limits of one bank file, or UploadError."""
+    if line.number > MAX_LINES:
+        raise UploadError(f"文件超过 {MAX_LINES:,} {unit}，超出了一次可以读取的范围，请拆分成几个文件后分别上传。")
+    if len(line.text) > MAX_LINE_CHARS:
+        raise UploadError(f"第 {line.number} {unit}有 {len(line.text):,} 个字，超过了每{unit} {MAX_LINE_CHARS:,} 字的上限，"
+                          f"不像正常的题库，请检查后重新上传。")
+    return line
 
 
 # ---- .docx --------------------------------------------------------------------------------
 
 def read_docx(data: bytes) -> tuple[list[Line], list[Problem]]:
     """Paragraphs in document order (tables included), numbered from 1, with list numbering kinds."""
+    from lxml.etree import LxmlError
+
+    broken = "文件无法作为 Word（.docx）打开，可能已损坏或并非 Word 文件。"
+    check_package(data, "Word")  # sizes and every XML part, before python-docx inflates anything
+    try:
+        return _docx_lines(data)
+    except UploadError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, AttributeError, TypeError, IndexError,
+            LxmlError, RecursionError) as error:  # a well-formed package python-docx cannot make sense of
+        raise UploadError(broken) from error
+
+
+def _docx_lines(data: bytes) -> tuple[list[Line], list[Problem]]:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
-        raise UploadError("文件无法作为 Word（.docx）打开，可能已损坏或并非 Word 文件。") from error
+    document = docx.Document(io.BytesIO(data))
     formats = _numbering_formats(document)
     styles = _style_numbering(document)
     lines: list[Line] = []
@@ -89,7 +120,7 @@ def read_docx(data: bytes) -> tuple[list[Line], list[Problem]]:
         text, hidden = _paragraph_text(paragraph._p)
         if hidden:
             notes.append(Problem(number, "此段含有文本框，文本框中的文字没有导入，请把它移到正文中。"))
-        lines.append(Line(number, text, _numbering_kind(paragraph._p, formats, styles)))
+        lines.append(_bounded(Line(number, text, _numbering_kind(paragraph._p, formats, styles)), "段"))
 
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -216,27 +247,17 @@ def _header_key(text) -> str:
 
 def parse_xlsx(data: bytes) -> ParseResult:
     """A bank in the column layout 题型, 题干, 选项A…选项H, 答案, 解析, 出处, 难度 (分值 optional)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
-        raise UploadError("文件无法作为 Excel（.xlsx）打开，可能已损坏或并非表格文件。") from error
     parser = Parser()
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        columns = None
-        for number, row in enumerate(rows, start=1):
-            cells = ["" if value is None else _cell(value) for value in row]
-            if not any(cells):
-                continue
-            if columns is None:
-                columns = _xlsx_columns(cells, number)
-                continue
-            parser.add_draft(*_xlsx_draft(number, cells, columns))
-    finally:
-        book.close()
+    rows = read_xlsx(data, XLSX_LIMITS, first_only=True)[0].rows  # streamed, bounded in rows and columns
+    columns = None
+    for number, row in rows:
+        cells = ["" if value is None else _cell(value) for value in row]
+        if not any(cells):
+            continue
+        if columns is None:
+            columns = _xlsx_columns(cells, number)
+            continue
+        parser.add_draft(*_xlsx_draft(number, cells, columns))
     return parser.close()
 
 

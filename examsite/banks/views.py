@@ -5,16 +5,18 @@ from flask import (
 )
 from flask_login import current_user
 from ..accounts.access import role_required
-from ..extensions import db, posts_lock_first
+from ..extensions import db, posts_lock_first, write_transaction
 from ..models import QUESTION_TYPES, Bank, BankUpload, Question
 from . import services
 from .display import shown
 from ..forms import ActionForm
 from .forms import BankConfirmForm, BankUploadForm, QuestionForm
-from .readers import XLSX_COLUMNS
+from .readers import XLSX_COLUMNS, parse_bank
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")
-posts_lock_first(bp)
+# the two upload views parse the file first and take the write lock only then: parsing a large
+# (or hostile) file must not hold up the examinees' autosaves on SQLite
+posts_lock_first(bp, except_for=("banks.upload", "banks.confirm"))
 
 
 @bp.get("/")
@@ -31,7 +33,10 @@ def upload():
         file = form.file.data
         data = file.read()
         filename = file.filename or "题库"
-        result = services.parse_upload(filename, data, current_app.config["MAX_CONTENT_LENGTH"])
+        result = parse_bank(filename, data, current_app.config["MAX_CONTENT_LENGTH"])  # no lock held
+        if not result.errors:
+            write_transaction()
+        result = services.check_against_banks(result)
         confirm = None
         if not result.errors:
             pending = services.store_upload(filename, data, current_user)
@@ -48,14 +53,22 @@ def upload():
 @role_required("admin")
 def confirm():
     form = BankConfirmForm()
-    pending = db.session.get(BankUpload, int(form.upload_id.data or 0))
+    upload_id = int(form.upload_id.data or 0) if str(form.upload_id.data or "0").isdigit() else 0
+    pending = db.session.get(BankUpload, upload_id)
     if pending is None:
         flash("上传的文件已失效，请重新上传。", "warning")
         return redirect(url_for("banks.upload"))
     if not form.validate_on_submit():
         flash("；".join(e for errors in form.errors.values() for e in errors), "danger")
         return redirect(url_for("banks.upload"))
-    result = services.parse_upload(pending.filename, pending.data, None)
+    filename = pending.filename
+    result = parse_bank(filename, pending.data, None)  # parsed before the write lock is taken
+    write_transaction()
+    pending = db.session.get(BankUpload, upload_id)
+    if pending is None:  # confirmed meanwhile in another tab
+        flash("上传的文件已失效，请重新上传。", "warning")
+        return redirect(url_for("banks.upload"))
+    result = services.check_against_banks(result)
     try:
         bank = services.import_bank(form.name.data, pending.filename, result,
                                     description=form.description.data or None, repeat_ok=form.import_anyway.data)

@@ -1,17 +1,18 @@
 """Read an uploaded roster (.xlsx or .csv) into rows of text cells. Pure: no Flask, no database."""
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
-
+from ..safe_files import Limits, read_xlsx
 from ..uploads import UploadError, decode_text, is_old_office
 
 #: the roster reader's name for an unreadable file
 RosterFileError = UploadError
+
+#: what one roster file may hold: a city's staff (50,000) twice over, in any number of sheets
+MAX_ROWS = 100_000
+XLSX_LIMITS = Limits(rows=MAX_ROWS, columns=100)
+MAX_CELL_CHARS = 1000
 
 
 @dataclass
@@ -46,35 +47,51 @@ def read_sheets(filename: str, data: bytes) -> list[Sheet]:
 
 
 def _xlsx_sheets(data: bytes) -> list[Sheet]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
-        raise RosterFileError("文件无法作为 Excel（.xlsx）打开，可能已损坏或并非表格文件。") from error
-    try:
-        return [_sheet(sheet.title, ([(cell_text(v), isinstance(v, (int, float)) and not isinstance(v, bool))
-                                      for v in row] for row in sheet.iter_rows(values_only=True)))
-                for sheet in workbook.worksheets]
-    finally:
-        workbook.close()
+    """Streamed with safe_files.read_xlsx: bounded in rows, columns, sizes and XML."""
+    sheets, total = [], 0
+    for found in read_xlsx(data, XLSX_LIMITS):
+        sheet = _sheet(found.name, ((number, [(cell_text(v), isinstance(v, (int, float)) and not isinstance(v, bool))
+                                              for v in row]) for number, row in found.rows), total)
+        total += len(sheet.rows)
+        width = max((len(texts) for _, texts, _ in sheet.rows), default=0)  # as wide as its widest row, as Excel shows it
+        sheet.rows = [(number, texts + [""] * (width - len(texts)), numeric) for number, texts, numeric in sheet.rows]
+        sheets.append(sheet)
+    return sheets
 
 
 def _csv_grid(data: bytes):
+    binary = "文件内容不是文本表格（CSV），请上传 .xlsx 或 .csv 格式的花名册。"
     if b"\x00" in data[:4096]:
-        raise RosterFileError("文件内容不是文本表格（CSV），请上传 .xlsx 或 .csv 格式的花名册。")
+        raise RosterFileError(binary)
     text = decode_text(data)
+    if "\x00" in text:
+        raise RosterFileError(binary)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    for row in csv.reader(io.StringIO(text), dialect):
-        yield [(cell_text(value), False) for value in row]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for number, row in enumerate(reader, start=1):
+            if len(row) > XLSX_LIMITS.columns:
+                raise RosterFileError(f"第 {number} 行有 {len(row)} 列，超过了 {XLSX_LIMITS.columns} 列的上限，"
+                                      f"请检查分隔符或删去多余的列后再上传。")
+            yield number, [(cell_text(value), False) for value in row]
+    except csv.Error as error:  # a field longer than the csv module allows, a stray NUL …
+        raise RosterFileError(f"第 {reader.line_num} 行无法按表格读取（{error}），请检查后重新上传。") from error
 
 
-def _sheet(name: str, grid) -> Sheet:
+def _sheet(name: str, grid, before: int = 0) -> Sheet:
+    """The non-blank rows of ``grid``, pairs of (row number, [(text, numeric)])."""
     sheet = Sheet(name)
-    for number, cells in enumerate(grid, start=1):
+    for number, cells in grid:
         texts = [text for text, _ in cells]
         if any(texts):
+            if before + len(sheet.rows) >= MAX_ROWS:
+                raise RosterFileError(f"文件超过 {MAX_ROWS:,} 行，超出了一次可以读取的范围，请拆分成几个文件后分别上传。")
+            if any(len(text) > MAX_CELL_CHARS for text in texts):
+                raise RosterFileError(f"{'工作表“' + name + '”' if name else ''}第 {number} 行有超过 "
+                                      f"{MAX_CELL_CHARS} 字的单元格，不像花名册，请检查后重新上传。")
             sheet.rows.append((number, texts, frozenset(i for i, (_, numeric) in enumerate(cells) if numeric)))
     if sheet.rows:  # blank rows inside the list; those above or below it are just the sheet's margins
         sheet.blank_rows = sheet.rows[-1][0] - sheet.rows[0][0] + 1 - len(sheet.rows)

@@ -257,11 +257,12 @@ class ImportResult:
         return not self.errors
 
 
-def plan_import(filename: str, data: bytes) -> RosterPlan:
-    """Read and check a roster file, and work out what importing it would change."""
+def plan_import(filename: str, data: bytes, sheets=None) -> RosterPlan:
+    """Read and check a roster file, and work out what importing it would change. ``sheets``:
+    the file as read_sheets() read it already (before the caller took the write lock)."""
     plan = RosterPlan(filename)
     try:
-        sheets = read_sheets(filename, data)
+        sheets = read_sheets(filename, data) if sheets is None else sheets
     except RosterFileError as error:
         plan.errors = [str(error)]
         return plan

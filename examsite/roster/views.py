@@ -6,15 +6,18 @@ from flask_login import current_user
 from ..accounts.access import role_required
 from ..accounts.scope import units_in_scope
 from ..clock import now, to_local
-from ..extensions import db, posts_lock_first
+from ..extensions import db, posts_lock_first, write_transaction
 from ..forms import ActionForm
 from ..kept_uploads import keep
 from ..models import RankTier, RosterUpload, Tier, Unit
 from . import services
+from .reader import RosterFileError, read_sheets
 from .forms import RankForm, RosterConfirmForm, RosterUploadForm, TierForm, UnitForm
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
-posts_lock_first(bp)
+# the two import views read the file first and take the write lock only then: reading a large
+# (or hostile) file must not hold up the examinees' autosaves on SQLite
+posts_lock_first(bp, except_for=("roster.upload", "roster.preview"))
 
 
 @bp.get("/")
@@ -43,8 +46,9 @@ def upload():
     if form.validate_on_submit():
         file = form.file.data
         filename, data = file.filename or "", file.read()
-        plan = services.plan_import(filename, data)
+        plan = services.plan_import(filename, data)  # no lock held: this only reads
         if plan.ok:
+            write_transaction()
             pending = keep(RosterUpload, filename, data, current_user)
             db.session.commit()
             return redirect(url_for("roster.preview", upload_id=pending.id))
@@ -58,8 +62,21 @@ def upload():
 def preview(upload_id: int):
     """What the import would do, and the admin's confirmation of new units and leavers."""
     pending = db.get_or_404(RosterUpload, upload_id)
-    plan = services.plan_import(pending.filename, pending.data)  # again: the roster may have changed since
     form = RosterConfirmForm()
+    if request.method == "POST":
+        filename, data = pending.filename, pending.data
+        try:
+            sheets = read_sheets(filename, data)  # the slow part, before the write lock
+        except RosterFileError:
+            sheets = None  # plan_import reports it
+        write_transaction()
+        pending = db.session.get(RosterUpload, upload_id)
+        if pending is None:  # confirmed meanwhile in another tab
+            flash("上传的文件已失效，请重新上传。", "warning")
+            return redirect(url_for("roster.upload"))
+        plan = services.plan_import(filename, data, sheets)  # under the lock: the roster may have changed since
+    else:
+        plan = services.plan_import(pending.filename, pending.data)
     if form.validate_on_submit() and plan.ok:
         result = services.apply_import(plan, confirm_units=form.create_units.data,
                                        mark_leaving=form.mark_leaving.data)

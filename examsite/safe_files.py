@@ -1,0 +1,429 @@
+"""Guards for uploaded Office files (.docx, .xlsx), shared by every upload reader. Pure: no Flask.
+
+An upload within the size limit can still be hostile: a zip whose members inflate to gigabytes,
+a sheet that claims a million rows, a shared-strings table of millions of entries, XML nested
+thousands deep, a DTD with entities that expand to gigabytes (billion laughs) or that point
+at files on the server (XXE). Everything here refuses such a file with a Chinese message
+(an ``UploadError``) after bounded work:
+
+* ``SafeZip`` checks the member count and each member's declared uncompressed size before
+  reading anything, and stops reading a member that inflates past its declared size.
+* ``iterparse`` reads XML with defusedxml (no DTD, no entities, no external references) and
+  a depth limit.
+* ``check_package`` runs both over every XML part of a package, before python-docx reads it.
+* ``read_xlsx`` streams the cells of a workbook's sheets row by row, stopping at a row and
+  column limit (the sheet's ``<dimension>`` is never trusted), with its own bounded
+  shared-strings reader.
+"""
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse as _defused_iterparse
+
+from .uploads import UploadError
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one upload may hold. The defaults keep one upload within about 300 MB and 20 s."""
+
+    members: int = 2000                 # files inside the zip
+    member_bytes: int = 64 * MiB        # one member, uncompressed (document.xml, a sheet)
+    total_bytes: int = 160 * MiB        # all members together, uncompressed
+    depth: int = 200                    # XML nesting
+    rows: int = 200_000                 # rows holding a value, per sheet
+    columns: int = 200                  # columns read per row
+    shared_strings: int = 1_000_000     # entries in an .xlsx's shared-strings table
+    shared_chars: int = 20_000_000      # characters in it, all entries together
+    cell_chars: int = 32_767            # one cell (Excel's own limit)
+
+
+DEFAULT = Limits()
+
+
+def _kind_error(kind: str) -> str:
+    if kind == "Excel":
+        return "文件无法作为 Excel（.xlsx）打开，可能已损坏或并非表格文件。"
+    return "文件无法作为 Word（.docx）打开，可能已损坏或并非 Word 文件。"
+
+
+# ---- zip ----------------------------------------------------------------------------------
+
+class SafeZip:
+    """A zip archive whose sizes were checked before anything was inflated."""
+
+    def __init__(self, data: bytes, kind: str = "Word", limits: Limits = DEFAULT):
+        self.kind, self.limits = kind, limits
+        broken = _kind_error(kind)
+        stream = io.BytesIO(data)
+        try:
+            end = zipfile._EndRecData(stream)  # the end record, read before the directory it describes
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+            end = None
+        if not end:
+            raise UploadError(broken)
+        if end[zipfile._ECD_ENTRIES_TOTAL] > limits.members or end[zipfile._ECD_SIZE] > limits.members * 1200:
+            raise UploadError(f"{broken}（压缩包内有超过 {limits.members} 个文件）")
+        try:
+            self.zip = zipfile.ZipFile(stream)
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+                NotImplementedError, UnicodeDecodeError) as error:
+            raise UploadError(broken) from error
+        if len(infos) > limits.members:
+            raise UploadError(f"{broken}（压缩包内有超过 {limits.members} 个文件）")
+        total = 0
+        self.infos: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise UploadError(f"文件设置了密码（已加密），请在 {kind} 中取消密码后再上传。")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise UploadError(broken)
+            if info.file_size > limits.member_bytes:
+                raise UploadError(self._too_big())
+            total += info.file_size
+            self.infos.setdefault(info.filename, info)
+        if total > limits.total_bytes:
+            raise UploadError(self._too_big())
+
+    def _too_big(self) -> str:
+        return (f"文件解压后超过 {self.limits.total_bytes // MiB} MB（或其中一部分超过 "
+                f"{self.limits.member_bytes // MiB} MB），不像正常的 {self.kind} 文件，没有读取。"
+                f"如确是很大的文件，请拆分成几个文件后分别上传。")
+
+    def names(self) -> list[str]:
+        return list(self.infos)
+
+    def has(self, name: str) -> bool:
+        return name in self.infos
+
+    def read(self, name: str) -> bytes:
+        """A member's bytes, read in chunks and never past its declared size."""
+        info = self.infos.get(name)
+        if info is None:
+            raise UploadError(_kind_error(self.kind))
+        chunks, size = [], 0
+        try:
+            with self.zip.open(info) as member:
+                while True:
+                    chunk = member.read(1 << 20)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > info.file_size or size > self.limits.member_bytes:
+                        raise UploadError(self._too_big())
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as error:
+            if isinstance(error, UploadError):
+                raise
+            raise UploadError(_kind_error(self.kind)) from error
+        return b"".join(chunks)
+
+
+# ---- XML ----------------------------------------------------------------------------------
+
+def iterparse(data: bytes, kind: str = "Word", limits: Limits = DEFAULT, events=("start", "end")):
+    """(event, element) pairs of an XML document: no DTD, no entities, no deeper than the limit.
+
+    Yields "start" and "end" events (others are not asked for); the caller clears what it is
+    done with. Any XML problem becomes an UploadError.
+    """
+    wanted = set(events)
+    depth = 0
+    try:
+        for event, element in _defused_iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True):
+            if event == "start":
+                depth += 1
+                if depth > limits.depth:
+                    raise UploadError(f"{_kind_error(kind)}（XML 嵌套超过 {limits.depth} 层）")
+            else:
+                depth -= 1
+            if event in wanted:
+                yield event, element
+    except DefusedXmlException as error:
+        raise UploadError(f"{_kind_error(kind)}（文件中含有 DTD 或实体定义，为安全起见不予读取）") from error
+    except (ParseError, ValueError, UnicodeError, RecursionError) as error:
+        raise UploadError(_kind_error(kind)) from error
+
+
+def check_xml(data: bytes, kind: str = "Word", limits: Limits = DEFAULT) -> None:
+    """Read an XML document through once, keeping nothing; raise UploadError if it is unsafe."""
+    stack = []
+    for event, element in iterparse(data, kind, limits):
+        if event == "start":
+            stack.append(element)
+        else:
+            stack.pop()
+            element.clear()
+            if stack:
+                stack[-1].remove(element)
+
+
+def elements(data: bytes, tag: str, kind: str = "Excel", limits: Limits = DEFAULT):
+    """Each element named ``tag`` (local name), complete; after the caller is done with it, it
+    is cleared and taken out of its parent, so a long document is read in bounded memory."""
+    stack = []
+    for event, element in iterparse(data, kind, limits):
+        if event == "start":
+            stack.append(element)
+            continue
+        stack.pop()
+        if _local(element.tag) == tag:
+            yield element
+            element.clear()
+            if stack:
+                stack[-1].remove(element)
+
+
+def check_package(data: bytes, kind: str = "Word", limits: Limits = DEFAULT) -> SafeZip:
+    """Check an Office package before a library reads it: sizes, then every XML part."""
+    package = SafeZip(data, kind, limits)
+    types = _content_types(package, kind, limits)
+    for name in package.names():
+        if name.endswith("/"):
+            continue
+        content_type = types(name)
+        if name.endswith((".xml", ".rels")) or ("xml" in content_type and not content_type.startswith("image/")):
+            check_xml(package.read(name), kind, limits)
+    return package
+
+
+def _content_types(package: SafeZip, kind: str, limits: Limits):
+    defaults, overrides = {}, {}
+    if package.has("[Content_Types].xml"):
+        for event, element in iterparse(package.read("[Content_Types].xml"), kind, limits, events=("end",)):
+            tag = _local(element.tag)
+            if tag == "Default":
+                defaults[(element.get("Extension") or "").lower()] = (element.get("ContentType") or "").lower()
+            elif tag == "Override":
+                overrides[(element.get("PartName") or "").lstrip("/")] = (element.get("ContentType") or "").lower()
+
+    def content_type(name: str) -> str:
+        return overrides.get(name) or defaults.get(name.rsplit(".", 1)[-1].lower(), "")
+    return content_type
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+# ---- .xlsx --------------------------------------------------------------------------------
+
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)$")
+
+
+@dataclass
+class XlsxSheet:
+    name: str
+    rows: object  # iterator of (row number, [values]): only rows holding a value
+
+
+def read_xlsx(data: bytes, limits: Limits = DEFAULT, first_only: bool = False) -> list[XlsxSheet]:
+    """The worksheets of a workbook, each with a lazy iterator of its rows.
+
+    Values are as openpyxl gives them with ``data_only``: str, int, float, bool, datetime or
+    None. A sheet with more than ``limits.rows`` rows holding a value, or a value past column
+    ``limits.columns``, raises UploadError when the iterator reaches it.
+    """
+    package = SafeZip(data, "Excel", limits)
+    book_path = _office_document(package)
+    book_rels = _relationships(package, book_path)
+    sheets, date1904 = [], False
+    for event, element in iterparse(package.read(book_path), "Excel", limits, events=("end",)):
+        tag = _local(element.tag)
+        if tag == "sheet":
+            sheets.append((element.get("name") or "", element.get(REL_NS + "id")))
+        elif tag == "workbookPr":
+            date1904 = element.get("date1904") in ("1", "true")
+    strings: list[str] = []
+    dates: set[int] = set()
+    for rel_type, target in book_rels.values():
+        if rel_type.endswith("/sharedStrings") and package.has(target):
+            strings = _shared_strings(package.read(target), limits)
+        elif rel_type.endswith("/styles") and package.has(target):
+            dates = _date_styles(package.read(target), limits)
+    found = []
+    for name, rel_id in sheets:
+        rel_type, target = book_rels.get(rel_id, ("", ""))
+        if not rel_type.endswith("/worksheet"):
+            continue  # a chart sheet, or a dangling reference
+        if not package.has(target):
+            raise UploadError(_kind_error("Excel"))
+        found.append(XlsxSheet(name, _sheet_rows(package, target, name, strings, dates, date1904, limits)))
+        if first_only:
+            break
+    if not found:
+        raise UploadError(_kind_error("Excel"))
+    return found
+
+
+def _office_document(package: SafeZip) -> str:
+    for rel_type, target in _relationships(package, "").values():
+        if rel_type.endswith("/officeDocument"):
+            if package.has(target):
+                return target
+    if package.has("xl/workbook.xml"):
+        return "xl/workbook.xml"
+    raise UploadError(_kind_error("Excel"))
+
+
+def _relationships(package: SafeZip, part: str) -> dict[str, tuple[str, str]]:
+    """rId → (type, member name) of a part's relationships ('' for the package's own)."""
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", base + ".rels") if part else "_rels/.rels"
+    found = {}
+    if not package.has(rels):
+        return found
+    for event, element in iterparse(package.read(rels), "Excel", events=("end",)):
+        if _local(element.tag) == "Relationship" and element.get("TargetMode") != "External":
+            target = element.get("Target") or ""
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            found[element.get("Id")] = (element.get("Type") or "", target)
+    return found
+
+
+def _shared_strings(data: bytes, limits: Limits) -> list[str]:
+    strings: list[str] = []
+    chars = 0
+    for element in elements(data, "si", "Excel", limits):
+        text = _string_item(element)
+        chars += len(text)
+        strings.append(text)
+        if len(strings) > limits.shared_strings or chars > limits.shared_chars:
+            raise UploadError(f"表格中的文字条目超过 {limits.shared_strings:,} 个（或 {limits.shared_chars:,} 字），"
+                              f"不像正常的花名册或题库，没有读取。请拆分成几个文件后分别上传。")
+    return strings
+
+
+def _string_item(si) -> str:
+    """The text of an <si> or <is>: its <t>, or the <t> of each rich-text run; phonetic runs left out."""
+    parts = []
+    for child in si:
+        tag = _local(child.tag)
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "r":
+            for t in child:
+                if _local(t.tag) == "t":
+                    parts.append(t.text or "")
+    return "".join(parts)
+
+
+def _date_styles(data: bytes, limits: Limits) -> set[int]:
+    """The positions in cellXfs of the styles whose number format is a date or time."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    custom: dict[int, str] = {}
+    xfs: list[int] = []
+    in_cell_xfs = False
+    for event, element in iterparse(data, "Excel", limits):
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "cellXfs":
+                in_cell_xfs = True
+            continue
+        if tag == "numFmt":
+            try:
+                custom[int(element.get("numFmtId") or -1)] = element.get("formatCode") or ""
+            except ValueError:
+                pass
+        elif tag == "xf" and in_cell_xfs:
+            try:
+                xfs.append(int(element.get("numFmtId") or 0))
+            except ValueError:
+                xfs.append(0)
+        elif tag == "cellXfs":
+            in_cell_xfs = False
+        if len(xfs) > 100_000:
+            raise UploadError(_kind_error("Excel"))
+    dates = set()
+    for index, fmt_id in enumerate(xfs):
+        code = custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, ""))
+        if code and is_date_format(code):
+            dates.add(index)
+    return dates
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def _sheet_rows(package, target, sheet_name, strings, dates, date1904, limits):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+    label = f"工作表“{sheet_name}”" if sheet_name else "工作表"
+
+    def value_of(cell):
+        kind = cell.get("t") or "n"
+        raw = None
+        for child in cell:
+            tag = _local(child.tag)
+            if tag == "v":
+                raw = child.text
+            elif tag == "is":
+                return _string_item(child)
+        if raw is None:
+            return None
+        if kind == "s":
+            try:
+                return strings[int(raw)]
+            except (ValueError, IndexError) as error:
+                raise UploadError(_kind_error("Excel")) from error
+        if kind in ("str", "e", "inlineStr", "d"):
+            return raw[:limits.cell_chars]
+        if kind == "b":
+            return raw.strip() in ("1", "true")
+        try:
+            number = int(raw) if re.fullmatch(r"\s*-?\d{1,20}\s*", raw) else float(raw)
+        except ValueError:
+            return raw[:limits.cell_chars]
+        style = cell.get("s")
+        if style is not None and style.isdigit() and int(style) in dates:
+            try:
+                return from_excel(number, epoch)
+            except (ValueError, OverflowError, TypeError):
+                return number
+        return number
+
+    def rows():
+        data = package.read(target)
+        row_number, kept = 0, 0
+        for element in elements(data, "row", "Excel", limits):
+            reference = element.get("r")
+            row_number = int(reference) if reference and reference.isdigit() else row_number + 1
+            values: dict[int, object] = {}
+            column = 0
+            for cell in element:
+                if _local(cell.tag) != "c":
+                    continue
+                ref = CELL_REF.match(cell.get("r") or "")
+                column = _column_index(ref.group(1)) if ref else column + 1
+                value = value_of(cell)
+                if value is None or value == "":
+                    continue
+                if column > limits.columns:
+                    raise UploadError(f"{label}第 {row_number} 行在第 {limits.columns} 列以后还有内容，"
+                                      f"超出了可以读取的范围，请删去多余的列后再上传。")
+                values[column] = value
+            if not values:
+                continue
+            kept += 1
+            if kept > limits.rows:
+                raise UploadError(f"{label}超过 {limits.rows:,} 行，超出了一次可以读取的范围，"
+                                  f"请拆分成几个文件后分别上传。")
+            yield row_number, [values.get(i) for i in range(1, max(values) + 1)]
+        del data
+    return rows()
