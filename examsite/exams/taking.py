@@ -16,6 +16,7 @@ from ..clock import now
 from ..extensions import db, login_manager, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam
 from . import assignment, attempts, autosave, plans
+from . import keys
 from .errors import ExamError, LateSave
 from ..forms import ActionForm
 from .views import shown_item, shown_response
@@ -251,15 +252,21 @@ class ReviewItem:
     points: float  # what he earned
     full: float  # what the question is worth
     verdict: str  # right | partial | wrong
+    key_hidden: bool = False  # still in use by a test not over (keys.py): no key, no verdict
 
 
 VERDICTS = {"right": "✓ 正确", "partial": "部分正确", "wrong": "✗ 错误"}
 
 
-def review_items(attempt: Attempt, answers: dict) -> list[ReviewItem]:
+def review_items(attempt: Attempt, answers: dict, hidden: set[int] = frozenset()) -> list[ReviewItem]:
     items = []
     for number, item in enumerate(attempt.paper, start=1):
         answer = answers.get(item["id"])
+        if item["id"] in hidden:  # not even right or wrong: that would tell the key of a judge question
+            items.append(ReviewItem(number, keys.without_key(shown_item(item)),
+                                    shown_response(item, answer.response if answer else None), 0.0,
+                                    float(item["points"]), "hidden", key_hidden=True))
+            continue
         points = float(answer.points or 0) if answer is not None else 0.0
         if answer is not None and answer.correct:
             verdict = "right"
@@ -281,9 +288,10 @@ def result(attempt_id: int):
     db.session.commit()
     review = attempt.exam.review_allowed and now() >= attempt.exam.closes_at
     answers = attempts.answer_rows(attempt)
+    hidden = keys.questions_with_hidden_keys([item["id"] for item in attempt.paper], current_user) if review else set()
     return render_template("take/result.html", attempt=attempt, exam=attempt.exam, review=review,
-                           show_score=attempts.score_visible(attempt.exam),
-                           items=review_items(attempt, answers) if review else [], verdicts=VERDICTS,
+                           show_score=attempts.score_visible(attempt.exam), hidden_note=keys.HIDDEN_NOTE,
+                           items=review_items(attempt, answers, hidden) if review else [], verdicts=VERDICTS,
                            full_marks=sum(float(item["points"]) for item in attempt.paper),
                            pass_mark=float(attempt.plan.pass_mark),
                            order=[item["id"] for item in attempt.paper],

@@ -23,6 +23,7 @@ from ..sampling.slips import issue_slips, slips_workbook
 from ..sampling.views import entrance_url
 from ..roster.services import subtree_ids, tiers, tree_rows
 from . import controls, corrections, plans
+from .keys import HIDDEN_NOTE, questions_with_hidden_keys
 from .assignment import slip_people
 from .attempts import close_if_expired, responses_of
 from .errors import ExamError
@@ -223,10 +224,13 @@ def attempt(attempt_id: int):
     db.session.commit()
     responses = responses_of(attempt)
     answered = [shown_response(item, responses.get(item["id"])) for item in attempt.paper]
-    # keys and explanations are the admin's; a liaison sees them only once the test has closed
+    # keys and explanations are the admin's; a liaison sees them only once the test has closed,
+    # and then not those of questions still in use by a test not over (keys.py)
     keys = current_user.role == "admin" or now() >= attempt.exam.closes_at
+    hidden = questions_with_hidden_keys([item["id"] for item in attempt.paper], current_user) if keys else set()
     return render_template("exams/attempt.html", attempt=attempt, answered=answered, keys=keys,
-                           questions=[shown_item(item) for item in attempt.paper] if keys else [],
+                           questions=[None if item["id"] in hidden else shown_item(item) for item in attempt.paper]
+                           if keys else [], hidden_note=HIDDEN_NOTE,
                            paper=attempt.paper, reason_form=ReasonForm(), now=now())
 
 

@@ -6,6 +6,7 @@ from ..accounts.access import role_required
 from ..accounts.scope import require_exam, scope_unit
 from ..clock import now, to_local
 from ..extensions import db, write_transaction
+from ..exams.keys import questions_with_hidden_keys
 from ..models import Exam
 from . import services
 from .export import export_filename, write_workbook
@@ -57,11 +58,21 @@ def people(exam_id: int):
                            lists=LISTS, status=services.STATUS)
 
 
+def _item_stats(result) -> tuple[list, int]:
+    """The item analysis the logged-in user may see, and how many questions were left out: a
+    question still in use by a test not over (exams/keys.py) tells a liaison neither its key nor
+    its correct rate or most chosen answers, so it is left out whole."""
+    stats = services.item_stats(result.exam, result)
+    hidden = questions_with_hidden_keys([item.question_id for item in stats], current_user)
+    return [item for item in stats if item.question_id not in hidden], len(hidden)
+
+
 @bp.get("/items")
 @role_required("admin", "liaison")
 def items(exam_id: int):
     result = _results(exam_id)
-    return render_template("results/items.html", exam=result.exam, items=services.item_stats(result.exam, result),
+    stats, hidden = _item_stats(result)
+    return render_template("results/items.html", exam=result.exam, items=stats, hidden=hidden,
                            type_name=services.type_name, answer_label=services.answer_label)
 
 
@@ -70,6 +81,6 @@ def items(exam_id: int):
 def export(exam_id: int):
     result = _results(exam_id)
     moment = to_local(now())
-    stream = write_workbook(result, services.item_stats(result.exam, result), moment)
+    stream = write_workbook(result, _item_stats(result)[0], moment)
     return send_file(stream, as_attachment=True, download_name=export_filename(result.exam, moment),
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

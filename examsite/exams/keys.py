@@ -1,0 +1,80 @@
+"""Who may see a question's answer key and explanation, and when (DESIGN invariant 8).
+
+The admin always. Anyone else — the examinee reviewing a closed attempt, a liaison on an attempt
+page or the item analysis — not while the question is still in use somewhere, that is while
+
+1. an attempt that still takes answers (not handed in, its deadline with the grace period not
+   passed), of anyone and of any test, has the question on its paper; or
+2. a test that has not closed yet (open now, or still to come) has a paper plan with a section
+   that can draw the question (its type, regulation and difficulty; a retired question is drawn
+   by nobody).
+
+Banks are shared between tests, so "his test is closed" is not enough: a key shown on one test's
+review would reach the people still answering another test drawn from the same bank. Every page
+that shows keys to someone other than the admin asks ``questions_with_hidden_keys()`` first.
+"""
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..clock import now
+from ..extensions import db
+from ..models import Attempt, Exam, PaperPlan, Question
+from .attempts import grace
+from .drawing import Section
+
+
+def questions_with_hidden_keys(question_ids: Iterable[int], viewer, at: datetime | None = None) -> set[int]:
+    """Of ``question_ids``, those whose key and explanation ``viewer`` may not see now."""
+    wanted = {int(qid) for qid in question_ids}
+    if not wanted or getattr(viewer, "role", None) == "admin":
+        return set()
+    moment = at or now()
+    hidden = drawable_by_unclosed_tests(wanted, moment)
+    rest = wanted - hidden
+    if rest:
+        hidden |= on_open_papers(rest, moment)
+    return hidden
+
+
+def drawable_by_unclosed_tests(question_ids: set[int], moment: datetime) -> set[int]:
+    """The questions a plan of a test not yet closed at ``moment`` can draw."""
+    sections = [Section.from_json(data) for (plan,) in db.session.execute(
+        select(PaperPlan.sections).join(Exam, Exam.id == PaperPlan.exam_id).where(Exam.closes_at > moment)) for data in plan or ()]
+    if not sections:
+        return set()
+    hidden = set()
+    rows = db.session.execute(select(Question.id, Question.qtype, Question.regulation, Question.difficulty)
+                              .where(Question.id.in_(question_ids), Question.retired.is_(False)))
+    for qid, qtype, regulation, difficulty in rows:
+        question = {"qtype": qtype, "regulation": regulation, "difficulty": difficulty}
+        if any(section.accepts(question) for section in sections):
+            hidden.add(qid)
+    return hidden
+
+
+def on_open_papers(question_ids: set[int], moment: datetime) -> set[int]:
+    """The questions on the paper of an attempt that still takes answers at ``moment``."""
+    found: set[int] = set()
+    papers = db.session.execute(select(Attempt.paper).where(
+        Attempt.submitted_at.is_(None), Attempt.deadline >= moment - grace()).execution_options(yield_per=500))
+    try:
+        for (paper,) in papers:
+            found.update(item["id"] for item in paper or () if item["id"] in question_ids)
+            if found >= question_ids:
+                break
+    finally:
+        papers.close()
+    return found
+
+
+def without_key(question):
+    """A shown question (banks.display.ShownQuestion) with its key and explanation left out."""
+    from dataclasses import replace
+
+    options = [replace(option, correct=False) for option in question.options]
+    return replace(question, options=options, answer="", explanation=None)
+
+
+HIDDEN_NOTE = "本题仍在未结束的测试中使用，答案和解析暂不公布。"
