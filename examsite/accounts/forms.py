@@ -12,6 +12,7 @@ class LoginForm(BaseForm):
 
 
 class PasswordForm(BaseForm):
+    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。"), Length(max=128)])
     password = PasswordField("新密码（至少 8 位）", validators=[DataRequired("请输入新密码。"), Length(min=8, max=128)])
     confirm = PasswordField("再输入一次", validators=[EqualTo("password", "两次输入的密码不一样。")])
     submit = SubmitField("设置密码")

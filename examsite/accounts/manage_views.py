@@ -11,7 +11,7 @@ from ..models import ROLES, Unit, User
 from ..roster.services import subtree_ids, tree_rows
 from ..sampling.slips import personal_code
 from ..sampling.views import entrance_url
-from . import management
+from . import management, throttle
 from .access import role_required
 from .forms import AccountForm, ReasonForm
 from .scope import units_in_scope
@@ -19,6 +19,11 @@ from .services import AccountError
 
 bp = Blueprint("users", __name__, url_prefix="/accounts")
 posts_lock_first(bp)
+
+
+@bp.app_template_global("account_locked")
+def account_locked(user_id: int) -> bool:
+    return throttle.is_locked(user_id)
 
 
 def _units_for(viewer):

@@ -5,10 +5,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
-from ..clock import now
 from ..models import ROLES, Staff, User
 from ..models.accounts import NO_PASSWORD
+from . import throttle
 from .scope import units_in_scope
+from .sessions import end_sessions
 from .services import AccountError, create_user, generate_password
 
 #: the status filter of the accounts list
@@ -32,13 +33,12 @@ def account_query(viewer: User, search: str = "", role: str = "", status: str = 
         like = f"%{words}%"
         query = query.where(or_(User.username.ilike(like), User.display_name.ilike(like), Staff.name.ilike(like),
                                 Staff.staff_no.ilike(like)))
-    moment = now()
     if status == "active":
         query = query.where(User.active.is_(True))
     elif status == "disabled":
         query = query.where(User.active.is_(False))
     elif status == "locked":
-        query = query.where(User.locked_until > moment)
+        query = query.where(throttle.locked_condition(User.id))
     elif status == "no_password":
         query = query.where(User.password_hash == NO_PASSWORD)
     elif status == "left":
@@ -66,6 +66,8 @@ def set_active(account: User, active: bool, actor: User, reason: str = "") -> No
     if account.active == active:
         raise AccountError("该账号已经是" + ("启用" if active else "停用") + "状态。")
     account.active = active
+    if not active:
+        end_sessions(account)
     verb = "启用" if active else "停用"
     record("user.enable" if active else "user.disable", f"{verb}账号 {_who(account)}" + (f"：{reason}" if reason else ""),
            target=account, detail={"reason": reason or None}, user=actor)
@@ -73,10 +75,9 @@ def set_active(account: User, active: bool, actor: User, reason: str = "") -> No
 
 def unlock(account: User, actor: User) -> None:
     """Let in now someone locked out by wrong passwords or codes (someone else may have typed them)."""
-    if account.locked_until is None or account.locked_until <= now():
-        if not account.failed_logins:
-            raise AccountError("该账号没有被锁定。")
-    account.locked_until, account.failed_logins = None, 0
+    if not throttle.is_locked(account.id):
+        raise AccountError("该账号没有被锁定。")
+    throttle.clear(account.id)
     record("user.unlock", f"解除账号 {_who(account)} 的锁定", target=account, user=actor)
 
 
@@ -84,7 +85,8 @@ def reset_password(account: User, actor: User) -> str:
     """A new password for someone who forgot his; returned once, to be read to him or printed."""
     password = generate_password()
     account.set_password(password)
-    account.locked_until, account.failed_logins = None, 0
+    throttle.clear(account.id)
+    end_sessions(account)
     record("user.reset_password", f"重置账号 {_who(account)} 的密码", target=account, user=actor)
     return password
 

@@ -1,17 +1,19 @@
-"""Accounts: creating users and checking passwords with a lock after repeated failures."""
+"""Accounts: creating users, checking passwords (with a lock per account and address after
+repeated failures) and setting them."""
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
 from ..clock import now
 from ..extensions import db, write_transaction
 from ..models import ROLES, User
-from ..models.accounts import password_matches
-
-MIN_PASSWORD_LENGTH = 8
+from ..models.accounts import NO_PASSWORD, password_matches
+from . import throttle
+from .passwords import password_problem
+from .sessions import end_sessions
 
 
 class AccountError(ValueError):
@@ -24,33 +26,39 @@ class LoginResult:
     message: str | None = None
 
 
-def authenticate(username: str, password: str, *, max_failures: int, lock_minutes: int) -> LoginResult:
-    """Check a login. Locks the account for ``lock_minutes`` after ``max_failures`` wrong passwords.
+#: checked for unknown usernames and accounts without a password, so that every refusal takes
+#: the time of a real check and tells nothing of which accounts exist
+_DUMMY_HASH = generate_password_hash("examsite-no-such-account")
+
+
+def authenticate(username: str, password: str, address: str, *, max_failures: int, lock_minutes: int) -> LoginResult:
+    """Check a login. Each guess is counted for this account and address before the slow check
+    (throttle.reserve()); ``max_failures`` wrong ones lock that address for ``lock_minutes``.
 
     The caller commits: failure counts must be stored even when the login fails.
     """
     refused = "用户名或密码错误。"
-    found = db.session.execute(select(User.id, User.password_hash, User.locked_until)
-                               .where(User.username == username.strip())).first()
+    found = db.session.execute(select(User.id, User.password_hash).where(User.username == username.strip())).first()
     db.session.rollback()  # the password check is slow on purpose: hold no transaction meanwhile
     if found is None:
+        check_password_hash(_DUMMY_HASH, password)
         return LoginResult(None, refused)
-    moment = now()
-    locked = lock_message(found.locked_until, "密码")
+    locked = throttle.reserve(found.id, address, "密码", max_failures=max_failures, lock_minutes=lock_minutes)
     if locked:
         return LoginResult(None, locked)
+    if found.password_hash == NO_PASSWORD:
+        check_password_hash(_DUMMY_HASH, password)
     correct = password_matches(found.password_hash, password)
     write_transaction()
     user = db.session.get(User, found.id)
     if not correct:
-        return LoginResult(None, note_failure(user, refused, "密码", max_failures=max_failures,
-                                              lock_minutes=lock_minutes))
+        return LoginResult(None, throttle.failed(user.id, address, "密码", refused, max_failures=max_failures,
+                                                 lock_minutes=lock_minutes))
     refusal = login_refusal(user)
     if refusal:
         return LoginResult(None, refusal)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = moment
+    throttle.succeeded(user.id, address)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now()
     return LoginResult(user)
 
 
@@ -64,31 +72,16 @@ def login_refusal(user: User) -> str | None:
     return None
 
 
-def lock_message(locked_until, what: str) -> str | None:
-    """The refusal for an account locked after too many wrong ``what`` (密码, 访问码), or None."""
-    moment = now()
-    if locked_until is None or locked_until <= moment:
-        return None
-    minutes = max(1, int((locked_until - moment).total_seconds() // 60) + 1)
-    return f"{what}连续输错次数过多，账号已锁定，请 {minutes} 分钟后再试。"
-
-
-def note_failure(user: User, refused: str, what: str, *, max_failures: int, lock_minutes: int) -> str:
-    """Count one wrong password or access code; lock the account at ``max_failures``.
-    Returns the message for the person. The caller commits."""
-    user.failed_logins += 1
-    if user.failed_logins >= max_failures:
-        user.locked_until = now() + timedelta(minutes=lock_minutes)
-        user.failed_logins = 0
-        return f"{what}连续输错 {max_failures} 次，账号已锁定 {lock_minutes} 分钟。"
-    return f"{refused}再输错 {max_failures - user.failed_logins} 次账号将被锁定。"
-
-
-def change_password(user: User, password: str) -> None:
-    """Set a person's own password (the caller commits)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
+def change_password(user: User, password: str, current: str | None = None, *, need_current: bool = True) -> None:
+    """Set a person's own password (the caller commits). The current one is asked for, except
+    right after entering with a one-time code. Every other session of his ends."""
+    if need_current and not user.check_password(current or ""):
+        raise AccountError("当前密码不正确。")
+    problem = password_problem(password, user.username)
+    if problem:
+        raise AccountError(problem)
     user.set_password(password)
+    end_sessions(user)
     record("user.password", f"{user.username} 设置了自己的密码", target=user, user=user)
 
 
@@ -106,8 +99,9 @@ def create_user(username: str, password: str, role: str, display_name: str, *,
         raise AccountError("用户名不能为空。")
     if role not in ROLES:
         raise AccountError(f"未知角色：{role}。")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
+    problem = password_problem(password, username)
+    if problem:
+        raise AccountError(problem)
     if role == "liaison" and unit is None:
         raise AccountError("单位联络员必须指定所属单位。")
     if db.session.scalar(select(User.id).where(User.username == username)):

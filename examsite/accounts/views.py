@@ -1,21 +1,45 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager, write_transaction
 from ..models import User
+from ..models.accounts import NO_PASSWORD
 from .forms import LoginForm, PasswordForm
 from .services import AccountError, authenticate, change_password, login_refusal
+from .sessions import end_sessions, parse_session_id
 
 bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The logged-in account; a session of one disabled or left (离岗) since is over."""
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and login_refusal(user) is None else None
+def load_user(session_id: str) -> User | None:
+    """The logged-in account, from "<id>.<epoch>" (User.get_id()). A session of an older epoch
+    (logged out, password changed, disabled or reset since), or of an account disabled or left
+    (离岗) since, is over."""
+    parsed = parse_session_id(session_id)
+    if parsed is None:
+        return None
+    user = db.session.get(User, parsed[0])
+    if user is None or user.session_epoch != parsed[1] or login_refusal(user) is not None:
+        return None
+    return user
+
+
+def client_address() -> str:
+    """The address a login comes from, as counted for its lock (behind the trusted proxy: the
+    forwarded one)."""
+    return (request.remote_addr or "unknown")[:45]
+
+
+def begin_session(user: User, remember: bool = False, entered_with_code: bool = False) -> None:
+    """Log ``user`` in on a fresh session: whatever the browser's session held before (its CSRF
+    token too) is dropped, so a session id fixed by someone else is worth nothing."""
+    session.clear()
+    login_user(user, remember=remember)
+    if entered_with_code:
+        session["entered_with_code"] = True  # he may set a password without knowing one
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -25,7 +49,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         result = authenticate(
-            form.username.data, form.password.data,
+            form.username.data, form.password.data, client_address(),
             max_failures=current_app.config["LOGIN_MAX_FAILURES"],
             lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
         )
@@ -33,7 +57,7 @@ def login():
         if result.user is None:
             flash(result.message, "danger")
         else:
-            login_user(result.user, remember=form.remember.data)
+            begin_session(result.user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
@@ -41,7 +65,13 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Log out everywhere: every session and remember cookie of this account ends."""
+    write_transaction()
+    user = db.session.get(User, int(current_user.get_id().split(".")[0]))
+    end_sessions(user)
+    db.session.commit()
     logout_user()
+    session.clear()
     flash("您已退出登录。", "info")
     return redirect(url_for("accounts.login"))
 
@@ -49,20 +79,27 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
-    """Set one's own password: for staff who came in with a one-time access code, so that a
-    closed browser or another device can still log in and go on with the test."""
+    """Set one's own password. The current one is asked for, except right after entering with
+    a one-time code (staff who came in with a slip's code, or a new code from the liaison), so
+    that a closed browser or another device can still log in and go on with the test."""
+    need_current = not session.get("entered_with_code") and current_user.password_hash != NO_PASSWORD
     form = PasswordForm()
+    if not need_current:
+        del form.current
     target = _safe_next(request.args.get("next"))
     if form.validate_on_submit():
         write_transaction()
+        user = db.session.get(User, current_user.id)
         try:
-            change_password(db.session.get(User, current_user.id), form.password.data)
+            change_password(user, form.password.data, form.current.data if need_current else None,
+                            need_current=need_current)
         except AccountError as error:
             db.session.rollback()
             flash(str(error), "danger")
         else:
             db.session.commit()
-            flash(f"密码已设置。以后可以用用户名 {current_user.username} 和这个密码登录。", "success")
+            begin_session(user)  # his other sessions are over; this one goes on
+            flash(f"密码已设置。以后可以用用户名 {user.username} 和这个密码登录。", "success")
             return redirect(target)
     return render_template("accounts/password.html", form=form, target=target)
 

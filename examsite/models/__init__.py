@@ -1,5 +1,5 @@
 """The domain model of examsite (see DESIGN.md), split by feature."""
-from .accounts import ROLES, User
+from .accounts import ROLES, LoginThrottle, User
 from .audit import AuditLog
 from .banks import QUESTION_TYPES, Bank, BankUpload, Question, QuestionRevision
 from .exams import Answer, Attempt, Exam, ExamUnit, ExpectedExaminee, PaperPlan
@@ -8,7 +8,7 @@ from .roster import DEFAULT_TIERS, RankTier, RosterUpload, Staff, Tier, Unit
 from .sampling import AccessCode, Draw, DrawMember
 
 __all__ = [
-    "ROLES", "User", "AuditLog", "QUESTION_TYPES", "Bank", "BankUpload", "Question", "QuestionRevision",
+    "ROLES", "LoginThrottle", "User", "AuditLog", "QUESTION_TYPES", "Bank", "BankUpload", "Question", "QuestionRevision",
     "Answer", "Attempt", "Exam", "ExamUnit", "ExpectedExaminee", "PaperPlan", "Notice", "DEFAULT_TIERS", "RankTier", "RosterUpload", "Staff", "Tier", "Unit",
     "AccessCode", "Draw", "DrawMember",
 ]

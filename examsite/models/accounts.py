@@ -53,6 +53,9 @@ class User(UserMixin, db.Model):
     unit: Mapped["Unit | None"] = relationship()  # noqa: F821
     staff: Mapped["Staff | None"] = relationship(back_populates="user")  # noqa: F821
 
+    def get_id(self) -> str:  # Flask-Login: the session's and remember cookie's id carries the epoch
+        return f"{self.id}.{self.session_epoch or 0}"
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
@@ -69,3 +72,21 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class LoginThrottle(db.Model):
+    """Wrong passwords and access codes for one account from one address. The lock holds that
+    address only: someone who knows a 工号 cannot lock its owner out of his test from another
+    computer. Counted before the slow password check, so parallel guesses cannot pass it."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (CheckConstraint("failures >= 0", name="failures_not_negative"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    #: the client's address as the app sees it (behind a proxy: the forwarded one)
+    address: Mapped[str] = mapped_column(String(45), primary_key=True)
+    #: guesses since the last good login or the last lock, those being checked included
+    failures: Mapped[int] = mapped_column(default=0)
+    #: no login from this address before this time (naive UTC)
+    locked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=now)

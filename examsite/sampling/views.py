@@ -5,11 +5,13 @@ import io
 from flask import (
     Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.access import role_required
-from ..accounts.services import lock_message, login_refusal, note_failure
+from ..accounts import throttle
+from ..accounts.services import login_refusal
+from ..accounts.views import begin_session, client_address
 from ..extensions import db, posts_lock_first, write_transaction
 from ..forms import ActionForm
 from ..models import Draw, Exam, Tier
@@ -174,18 +176,25 @@ def code_login():
     to set a password first, so a closed browser or another device can log in again."""
     form = CodeLoginForm()
     if form.validate_on_submit():
-        # wrong codes count against the person's account as wrong passwords do, and lock it alike
+        # wrong codes count against the account from this address as wrong passwords do, and lock it alike
         refused = "工号或访问码不正确，或访问码已经用过。"
-        write_transaction()
+        limits = {"max_failures": current_app.config["LOGIN_MAX_FAILURES"],
+                  "lock_minutes": current_app.config["LOGIN_LOCK_MINUTES"]}
         account = slips.account_of(form.staff_no.data)
-        locked = lock_message(account.locked_until, "访问码") if account else None
-        used = None if locked else slips.redeem(form.staff_no.data, form.code.data, current_app.config["SECRET_KEY"])
+        account_id = account.id if account is not None else None
+        db.session.rollback()
+        locked = throttle.reserve(account_id, client_address(), "访问码", **limits) if account_id else None
+        if locked:
+            flash(locked, "danger")
+            return render_template("draws/code.html", form=form)
+        write_transaction()
+        used = slips.redeem(form.staff_no.data, form.code.data, current_app.config["SECRET_KEY"])
         user = used.staff.user if used is not None else None
         refusal = login_refusal(user) if user is not None else None
         if user is not None and refusal is None:
-            user.failed_logins = 0
+            throttle.succeeded(user.id, client_address())
             db.session.commit()
-            login_user(user)
+            begin_session(user, entered_with_code=True)
             flash("已进入。访问码只能用一次：请先设置一个密码，万一浏览器关闭或换了设备，"
                   f"可以用工号 {used.staff.staff_no} 和这个密码重新登录，接着答题。", "info")
             target = url_for("take.start_page", exam_id=used.exam_id) if used.exam_id else url_for("take.home")
@@ -194,10 +203,10 @@ def code_login():
         if refusal:
             flash(refusal, "danger")
             return render_template("draws/code.html", form=form)
-        if account is not None and not locked:
+        message = refused
+        if account_id is not None:
             write_transaction()
-            locked = note_failure(account, refused, "访问码", max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                                  lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+            message = throttle.failed(account_id, client_address(), "访问码", refused, **limits)
             db.session.commit()
-        flash(locked or refused, "danger")
+        flash(message, "danger")
     return render_template("draws/code.html", form=form)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from examsite import clock
 from examsite.models import AccessCode, AuditLog, Staff, User
+from examsite.accounts import throttle
 from examsite.models.accounts import NO_PASSWORD
 from examsite.roster.services import import_roster
 
@@ -141,7 +142,7 @@ def test_reset_disable_enable_unlock_are_audited_and_end_sessions(db, app):
     for _ in range(5):
         AuthActions(app.test_client()).login("00003", "wrong-guess")
     db.session.expire_all()
-    assert db.session.get(User, person.user_id).locked_until is not None
+    assert throttle.is_locked(person.user_id)
     admin.post(f"/accounts/{person.user_id}/unlock")
     assert AuthActions(app.test_client()).login("00003", password).status_code == 302
     actions = db.session.scalars(select(AuditLog.action).where(AuditLog.target_id == str(person.user_id))

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from examsite import clock
-from examsite.models import AccessCode, AuditLog, Draw, Exam, Tier, User
+from examsite.models import AccessCode, AuditLog, Draw, Exam, LoginThrottle, Tier, User
 from examsite.roster.services import tree_rows
 
 from .. import factories
@@ -150,9 +150,11 @@ def test_wrong_access_codes_lock_the_entrance_like_wrong_passwords(admin, db, ap
     assert "账号已锁定" in enter(code)  # even the right code waits for the lock
     db.session.expire_all()
     account = db.session.scalar(select(User).where(User.username == staff_no))
-    clock.freeze(account.locked_until + timedelta(minutes=1))
+    locked_until = db.session.scalar(select(LoginThrottle.locked_until).where(LoginThrottle.user_id == account.id))
+    clock.freeze(locked_until + timedelta(minutes=1))
     entered = visitor.post("/code", {"staff_no": staff_no, "code": code})
     assert entered.status_code == 302 and entered.headers["Location"].endswith(f"next=/my/exams/{exam.id}")
+    visitor.token = csrf_from(visitor.client.get("/code").get_data(as_text=True))  # entering began a new session
     unknown = visitor.post("/code", {"staff_no": "不存在", "code": "AAAAAAAA"}, follow_redirects=True)
     assert "工号或访问码不正确" in unknown.get_data(as_text=True)
 
