@@ -86,12 +86,19 @@ def own_attempt(attempt_id: int, user_id: int, lock: bool = False) -> Attempt | 
     return db.session.scalar(_own_attempt_query(lock), {"attempt_id": attempt_id, "user_id": user_id})
 
 
-def open_attempt_row(attempt_id: int, user_id: int):
+def open_attempt_row(attempt_id: int, user_id: int, epoch: int):
     """For an autosave: the attempt's id, submitted_at, deadline and paper as a plain row,
-    locked, if it is this examinee's. Enough for ``save_answer()`` while the attempt is open;
-    a closed or expired one needs ``own_attempt()`` to be closed and graded."""
-    return db.session.connection().execute(_own_attempt_query(True, True), {
-        "attempt_id": attempt_id, "user_id": user_id}).one_or_none()
+    locked, if it is this examinee's and his account's session epoch is still ``epoch`` (the
+    save token's). Enough for ``save_answer()`` while the attempt is open; a closed or expired
+    one needs ``own_attempt()`` to be closed and graded."""
+    return db.session.connection().execute(_save_attempt_query(), {
+        "attempt_id": attempt_id, "user_id": user_id, "epoch": epoch}).one_or_none()
+
+
+def epoch_current(user_id: int, epoch: int) -> bool:
+    """Whether the account's session epoch is still ``epoch``: a save token issued before a
+    logout, a password change, disabling or a reset is not."""
+    return db.session.scalar(select(User.session_epoch).where(User.id == user_id)) == epoch
 
 
 def grace() -> timedelta:
@@ -119,6 +126,12 @@ def _clock_query():
             .join(Staff, Staff.id == Attempt.staff_id).join(User, User.id == Staff.user_id)
             .where(Attempt.id == bindparam("attempt_id"), User.id == bindparam("user_id"),
                    User.active.is_(True), User.role == "examinee"))
+
+
+@cache
+def _save_attempt_query():
+    # built once: every autosave the gate leaves to the full way runs it
+    return _own_attempt_query(True, True).where(User.session_epoch == bindparam("epoch"))
 
 
 @cache
@@ -151,12 +164,15 @@ def close_if_expired(attempt: Attempt, at: datetime | None = None) -> bool:
     return True
 
 
-def save_answer(attempt: Attempt, question_id: int, response, seq: int, at: datetime | None = None) -> datetime:
-    """Store one answer; an older write (lower seq) never overwrites a newer one.
+def save_answer(attempt: Attempt, question_id: int, response, seq: int, writer: str | None = None,
+                at: datetime | None = None) -> datetime | None:
+    """Store one answer, written by ``writer`` (a browser tab) as its change number ``seq``.
 
-    Returns when the stored answer was saved (``at``, or now). Raises LateSave once the
-    deadline and its grace period are over (see ``grace()``). An attempt found open at ``at`` may be given as the row of ``open_attempt_row()``:
-    judged at that same moment, it is never closed here.
+    Returns when the stored answer was saved (``at``, or now), or None when it was not stored:
+    the same writer has a change as new or newer stored (``NEWER_ANSWER_WINS``). Raises LateSave
+    once the deadline and its grace period are over (see ``grace()``). An attempt found open at
+    ``at`` may be given as the row of ``open_attempt_row()``: judged at that same moment, it is
+    never closed here.
     """
     moment = at or now()
     if attempt.submitted_at is not None:
@@ -168,19 +184,23 @@ def save_answer(attempt: Attempt, question_id: int, response, seq: int, at: date
         raise ExamError("这道题不在您的试卷中。")
     if not valid_response(shape_of(item), response):
         raise ExamError("答案格式不正确。")
-    db.session.connection().execute(ANSWER_UPSERT, {
+    stored = db.session.connection().execute(ANSWER_UPSERT, {
         "attempt_id": attempt.id, "question_id": question_id, "response": response, "client_seq": seq,
-        "saved_at": moment})
-    return moment
+        "writer": writer, "saved_at": moment}).rowcount
+    return moment if stored == 1 else None
 
 
-# Written out once, in the syntax SQLite and PostgreSQL share: SQLAlchemy's INSERT … ON CONFLICT
-# construct is compiled afresh on every execution, which costs more than running it. The newer
-# write (higher seq) wins; the autosave's quick way (autosave.py) ends its statement the same way.
+# Written out once, in the syntax SQLite (3.39 or later) and PostgreSQL share: SQLAlchemy's
+# INSERT … ON CONFLICT construct is compiled afresh on every execution, which costs more than
+# running it. The order of writes never depends on a browser's clock: ``client_seq`` is a
+# counter of one writer (a browser tab), so a write of the same writer with a seq no higher
+# than the stored one is older and is not stored; a write of another writer is stored, the
+# later arrival winning. The row count tells whether it was stored. The autosave's quick way
+# (autosave.py) ends its statement the same way.
 NEWER_ANSWER_WINS = (
     "ON CONFLICT (attempt_id, question_id) DO UPDATE SET response = excluded.response, "
-    "client_seq = excluded.client_seq, saved_at = excluded.saved_at "
-    "WHERE answer.client_seq < excluded.client_seq")
+    "client_seq = excluded.client_seq, writer = excluded.writer, saved_at = excluded.saved_at "
+    "WHERE answer.writer IS DISTINCT FROM excluded.writer OR answer.client_seq < excluded.client_seq")
 
 
 def answer_statement(sql: str):
@@ -190,8 +210,8 @@ def answer_statement(sql: str):
 
 
 ANSWER_UPSERT = answer_statement(
-    "INSERT INTO answer (attempt_id, question_id, response, client_seq, saved_at) "
-    "VALUES (:attempt_id, :question_id, :response, :client_seq, :saved_at) " + NEWER_ANSWER_WINS)
+    "INSERT INTO answer (attempt_id, question_id, response, client_seq, writer, saved_at) "
+    "VALUES (:attempt_id, :question_id, :response, :client_seq, :writer, :saved_at) " + NEWER_ANSWER_WINS)
 
 
 def paper_item(attempt: Attempt, question_id: int) -> dict | None:
@@ -204,9 +224,9 @@ def responses_of(attempt: Attempt) -> dict[int, object]:
 
 
 def answer_rows(attempt: Attempt) -> dict:
-    """The attempt's stored answers by question id: response, client_seq, points, correct."""
-    rows = db.session.execute(select(Answer.question_id, Answer.response, Answer.client_seq, Answer.points,
-                                     Answer.correct).where(Answer.attempt_id == attempt.id))
+    """The attempt's stored answers by question id: response, client_seq, writer, points, correct."""
+    rows = db.session.execute(select(Answer.question_id, Answer.response, Answer.client_seq, Answer.writer,
+                                     Answer.points, Answer.correct).where(Answer.attempt_id == attempt.id))
     return {row.question_id: row for row in rows}
 
 

@@ -5,16 +5,19 @@ test morning. An attempt's questions never change once it has started, so each w
 keeps what a save needs of them: which questions are on the paper and the shape their
 responses take, and the deadline as it was read. The write is then a single INSERT … SELECT
 that stores the answer only if, at that moment, the attempt is this examinee's, his account is
-active, the attempt is not closed, and it is the very attempt the kept paper was read from
+active and its session epoch is still the save token's (``save_tokens.py``: a logout, a password
+change, disabling or a reset raises it), the attempt is not closed, and it is the very attempt the kept paper was read from
 (same seed, so a kept paper can never vouch for another attempt) with the deadline kept (an
 admin may give more time or end a test early: then nothing is stored, the kept paper is
 forgotten, and the full way answers with the deadline as it now is). The deadline, with the
 grace period after it (``attempts.grace()``), is checked against the kept one before the write.
 
-The quick way only ever says yes. Whatever it does not store — an unknown question, a response
-of another shape, a closed or foreign attempt, an older write arriving late — goes the full way
-(``services.save_answer()``), which reads the attempt afresh and gives the answer and message.
+The quick way only ever says yes, and only for a row it wrote (the statement's row count).
+Whatever it does not store — an unknown question, a response of another shape, a closed or
+foreign attempt, an old token, an older write of the same writer arriving late — goes the full
+way (``attempts.save_answer()``), which reads the attempt afresh and gives the answer and message.
 """
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,10 +87,11 @@ def _read_paper(engine, attempt_id: int) -> KeptPaper | None:
     return KeptPaper(row.seed, row.deadline, shapes)
 
 
-def quick_save(engine, attempt_id: int, user_id: int, question_id: int, response,
-               seq: int, grace: timedelta = timedelta(0)) -> tuple[datetime, datetime] | None:
+def quick_save(engine, attempt_id: int, user_id: int, epoch: int, question_id: int, response,
+               seq: int, writer: str | None, grace: timedelta = timedelta(0)) -> tuple[datetime, datetime] | None:
     """Store the answer if nothing stands in the way: (saved at, deadline). None: go the full way.
-    ``grace``: how long after the deadline a save is still stored."""
+    ``user_id`` and ``epoch`` are the save token's, ``writer`` and ``seq`` the browser tab's and
+    its change number; ``grace``: how long after the deadline a save is still stored."""
     kept = papers.get(attempt_id)
     if kept is None:
         kept = _read_paper(engine, attempt_id)
@@ -103,8 +107,8 @@ def quick_save(engine, attempt_id: int, user_id: int, question_id: int, response
         papers.forget(attempt_id)  # the full way closes it
         return None
     stored = _store(engine, {"attempt_id": attempt_id, "seed": kept.seed, "kept_deadline": kept.deadline,
-                             "user_id": user_id, "question_id": question_id, "response": response,
-                             "client_seq": seq, "saved_at": moment})
+                             "user_id": user_id, "epoch": epoch, "question_id": question_id,
+                             "response": response, "client_seq": seq, "writer": writer, "saved_at": moment})
     if stored != 1:
         papers.forget(attempt_id)
         return None
@@ -173,15 +177,23 @@ def _driver_statement(dialect) -> _DriverStatement:
 BIGGEST = 2**63 - 1  # question ids and sequence numbers are stored as 64-bit integers
 
 
-def read_save(data) -> tuple[int, int, object]:
-    """(question id, seq, response) of an autosave's JSON body; ValueError if it is not one."""
+WRITER = re.compile(r"[A-Za-z0-9_-]{1,32}\Z")  # answer.writer is String(32)
+
+
+def read_save(data) -> tuple[int, int, object, str | None]:
+    """(question id, seq, response, writer) of an autosave's JSON body; ValueError if it is not
+    one. ``writer`` names the browser tab that made the change (take.js: random per page) and
+    ``seq`` counts that writer's changes; a body without a writer is one of a single unnamed one."""
     try:
         question_id, seq, response = int(data["question"]), int(data.get("seq", 0)), data.get("response")
+        writer = data.get("writer")
     except (KeyError, TypeError, AttributeError, OverflowError) as error:  # OverflowError: JSON's Infinity
         raise ValueError("not an autosave") from error
     if not (0 < question_id <= BIGGEST and 0 <= seq <= BIGGEST):
         raise ValueError("out of range")
-    return question_id, seq, response
+    if writer is not None and not (isinstance(writer, str) and WRITER.match(writer)):
+        raise ValueError("not a writer")
+    return question_id, seq, response, writer
 
 
 def acknowledgement(question_id: int, seq: int, saved_at: datetime, deadline: datetime) -> dict:
@@ -190,16 +202,22 @@ def acknowledgement(question_id: int, seq: int, saved_at: datetime, deadline: da
             "remaining": remaining_seconds(deadline, saved_at)}
 
 
+def superseded(question_id: int, seq: int) -> dict:
+    """What the browser is told of a write not stored because the same writer (the same tab)
+    has a change as new or newer stored: it forgets this one."""
+    return {"saved": False, "superseded": True, "question": question_id, "seq": seq}
+
+
 def _upsert(dialect: str):
     """The statement, compiled once per database by ``_driver_statement()``. On PostgreSQL the attempt row is share-locked: a close
     locks it for update, so a save and a close cannot cross; on SQLite the write lock taken up
     front does the same."""
     lock = " FOR SHARE OF attempt" if dialect == "postgresql" else ""
     return answer_statement(
-        "INSERT INTO answer (attempt_id, question_id, response, client_seq, saved_at) "
-        "SELECT attempt.id, :question_id, :response, :client_seq, :saved_at "
+        "INSERT INTO answer (attempt_id, question_id, response, client_seq, writer, saved_at) "
+        "SELECT attempt.id, :question_id, :response, :client_seq, :writer, :saved_at "
         "FROM attempt JOIN staff ON staff.id = attempt.staff_id JOIN \"user\" ON \"user\".id = staff.user_id "
         "WHERE attempt.id = :attempt_id AND attempt.seed = :seed AND attempt.deadline = :kept_deadline "
-        "AND attempt.submitted_at IS NULL AND \"user\".id = :user_id AND \"user\".active "
+        "AND attempt.submitted_at IS NULL AND \"user\".id = :user_id AND \"user\".active AND \"user\".session_epoch = :epoch "
         "AND \"user\".role = 'examinee'" + lock + " " + NEWER_ANSWER_WINS).bindparams(
         bindparam("kept_deadline", type_=Attempt.__table__.c.deadline.type))

@@ -5,17 +5,17 @@ attempt is closed: the test page is built from ``examinee_view()``, which leaves
 """
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import role_required
 from ..banks.parser import LETTERS
 from ..clock import now
-from ..extensions import db, login_manager, write_transaction
+from ..extensions import csrf, db, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam
-from . import assignment, attempts, autosave, plans
+from . import assignment, attempts, autosave, plans, save_tokens
 from . import keys
 from .errors import ExamError, LateSave
 from ..forms import ActionForm
@@ -66,14 +66,21 @@ def _own_attempt(attempt_id: int, lock: bool = False, user_id: int | None = None
     return attempt
 
 
-def _session_user_id() -> int | None:
-    """The logged-in user's id as the login stored it in the session, or after Flask-Login has
-    restored the login from its remember cookie. An account switched off since is refused by
-    the attempt query itself (a 404, as for anyone else's attempt)."""
-    user_id = session.get("_user_id")
-    if user_id is None and current_user.is_authenticated:
-        user_id = current_user.id
-    return int(user_id) if user_id is not None else None
+LOGIN_LOST = "登录已失效，请在新窗口重新登录后回到本页，答案会自动补发。"
+
+
+def save_token(attempt_id: int, deadline, user=None) -> str:
+    """A save token for the logged-in examinee's attempt, good until its deadline, the grace
+    period and a margin (``save_tokens.py``); his account's session epoch is in it."""
+    user = user or current_user
+    return save_tokens.issue(current_app.config["SECRET_KEY"], attempt_id, user.id, user.session_epoch,
+                             save_tokens.expiry(deadline, attempts.grace()))
+
+
+def _login_lost():
+    """A save without a good token: take.js keeps the answer, asks the examinee to log in again
+    in another window, and fetches a fresh token from the clock until it gets one."""
+    return jsonify(saved=False, error=LOGIN_LOST, login=True), 401
 
 
 @bp.get("/")
@@ -133,7 +140,7 @@ def paper(attempt_id: int):
     return render_template("take/paper.html", attempt=attempt, exam=attempt.exam,
                            questions=examinee_view(attempt.paper), responses=responses,
                            remaining=attempts.remaining_seconds(attempt.deadline), types=QUESTION_TYPES,
-                           form=ActionForm())
+                           form=ActionForm(), save_token=save_token(attempt.id, attempt.deadline))
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,35 +177,46 @@ def examinee_view(paper: list[dict]) -> list[ExamineeQuestion]:
 
 
 @bp.post("/attempts/<int:attempt_id>/answers")
+@csrf.exempt  # the save token in a custom header is the credential: no other site can send one
 def save(attempt_id: int):
-    """Autosave one answer: {"question": id, "response": …, "seq": n}. CSRF token in X-CSRFToken.
+    """Autosave one answer: {"question": id, "response": …, "seq": n, "writer": tab}, with the
+    test page's save token in X-Save-Token (not the session cookie, not a CSRF token).
 
     Most saves never get here: the autosave gate (gate.py) stores them before Flask builds a
     request. What reaches this view is what the gate would not vouch for, and is read afresh:
-    an attempt whose time is up is closed and graded, a save it refuses gets a reason.
+    a missing, bad, expired or old token is a 401 in JSON (never a redirect), an attempt whose
+    time is up is closed and graded, a save it refuses gets a reason, and a write the database
+    kept out (the same tab has a newer change stored) is answered ``superseded``.
     """
-    user_id = _session_user_id()
-    if user_id is None:
-        return login_manager.unauthorized()
+    moment = now()  # one moment for every look at the clock: a row found open is never closed
+    claim = save_tokens.read(current_app.config["SECRET_KEY"], request.headers.get(save_tokens.HEADER), attempt_id,
+                             moment)
+    if claim is None:
+        return _login_lost()
     try:
-        question_id, seq, response = autosave.read_save(request.get_json(silent=True))
+        question_id, seq, response, writer = autosave.read_save(request.get_json(silent=True))
     except ValueError:
         return jsonify(saved=False, error="请求格式不正确。"), 400
     write_transaction()
-    attempt = attempts.open_attempt_row(attempt_id, user_id)
+    attempt = attempts.open_attempt_row(attempt_id, claim.user_id, claim.epoch)
     if attempt is None:
+        if not attempts.epoch_current(claim.user_id, claim.epoch):
+            db.session.rollback()
+            return _login_lost()
         abort(404)
-    moment = now()  # one moment for both looks at the clock: a row found open is never closed
     if not attempts.takes_answers(attempt, moment):
-        attempt = _own_attempt(attempt_id, lock=True, user_id=user_id)
+        attempt = _own_attempt(attempt_id, lock=True, user_id=claim.user_id)
     try:
-        saved_at = attempts.save_answer(attempt, question_id, response, seq, at=moment)
+        saved_at = attempts.save_answer(attempt, question_id, response, seq, writer, at=moment)
     except LateSave as error:
         db.session.commit()  # the attempt may have just been closed and graded
         return jsonify(saved=False, error=str(error), closed=True), 409
     except ExamError as error:
         db.session.rollback()
         return jsonify(saved=False, error=str(error)), 400
+    if saved_at is None:
+        db.session.rollback()
+        return jsonify(autosave.superseded(question_id, seq))
     reply = autosave.acknowledgement(question_id, seq, saved_at, attempt.deadline)  # before the commit expires it
     db.session.commit()
     return jsonify(reply)
@@ -208,7 +226,10 @@ def save(attempt_id: int):
 @role_required("examinee")
 def clock(attempt_id: int):
     """The test page asks how long is left: an admin may have given more time, reopened the
-    attempt or ended the test. {"remaining": seconds, "closed": bool}; anyone else's is a 404."""
+    attempt or ended the test. {"remaining": seconds, "closed": bool}, and while the attempt is
+    open a fresh save token for its deadline as it now is ("save_token") and the session's CSRF
+    token for handing in ("csrf_token"): after a new login the page goes on with these.
+    Anyone else's is a 404."""
     row = attempts.clock_row(attempt_id, current_user.id)
     if row is None:
         abort(404)
@@ -217,7 +238,10 @@ def clock(attempt_id: int):
     if not closed and not attempts.takes_answers(row, moment):  # past the grace period: close it now
         closed = attempts.close_if_expired(_own_attempt(attempt_id), moment)
         db.session.commit()
-    return jsonify(remaining=0 if closed else attempts.remaining_seconds(row.deadline, moment), closed=closed)
+    if closed:
+        return jsonify(remaining=0, closed=True)
+    return jsonify(remaining=attempts.remaining_seconds(row.deadline, moment), closed=False,
+                   save_token=save_token(attempt_id, row.deadline), csrf_token=generate_csrf())
 
 
 def _wants_json() -> bool:
@@ -295,5 +319,5 @@ def result(attempt_id: int):
                            full_marks=sum(float(item["points"]) for item in attempt.paper),
                            pass_mark=float(attempt.plan.pass_mark),
                            order=[item["id"] for item in attempt.paper],
-                           stored={str(qid): row.client_seq for qid, row in answers.items()},
+                           stored={str(qid): [row.writer, row.client_seq] for qid, row in answers.items()},
                            types=QUESTION_TYPES)

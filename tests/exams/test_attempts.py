@@ -1,5 +1,6 @@
 """Attempts through the test client: the deadline, late saves, resume, idempotent saves, auto-close."""
 import json
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -28,18 +29,37 @@ def setup(db):
     return exam, person
 
 
+WRITER = "tab1"  # the browser tab the test client plays (take.js: random for each page load)
+SAVE_TOKEN = re.compile(r'data-save-token="([^"]+)"')
+
+
 def start(auth, client, exam):
+    """Start (or resume) the test; the test page's save token is kept in ``auth.save_tokens``."""
     page = client.get(f"/my/exams/{exam.id}").get_data(as_text=True)
     auth.token = csrf_from(page)
     response = auth.post(f"/my/exams/{exam.id}/start")
     assert response.status_code == 302, response.get_data(as_text=True)
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    save_token_of(auth, client, attempt_id)
+    return attempt_id
 
 
-def save(client, auth, attempt_id, question, response, seq=1):
+def save_token_of(auth, client, attempt_id) -> str:
+    """The save token the test page of this attempt carries, as take.js reads it."""
+    page = client.get(f"/my/attempts/{attempt_id}").get_data(as_text=True)
+    token = SAVE_TOKEN.search(page).group(1)
+    if not hasattr(auth, "save_tokens"):
+        auth.save_tokens = {}
+    auth.save_tokens[attempt_id] = token
+    return token
+
+
+def save(client, auth, attempt_id, question, response, seq=1, writer=WRITER, token=None):
+    """One autosave as take.js sends it: the page's save token in X-Save-Token."""
+    token = token if token is not None else getattr(auth, "save_tokens", {}).get(attempt_id, "")
     return client.post(f"/my/attempts/{attempt_id}/answers", data=json.dumps(
-        {"question": question, "response": response, "seq": seq}),
-        content_type="application/json", headers={"X-CSRFToken": auth.token})
+        {"question": question, "response": response, "seq": seq, "writer": writer}),
+        content_type="application/json", headers={"X-Save-Token": token})
 
 
 def test_start_draws_a_paper_and_fixes_the_deadline(setup, auth, client, db):
@@ -97,11 +117,16 @@ def test_saves_are_idempotent_and_never_go_back_in_time(setup, auth, client, db)
     auth.login("0001", PASSWORD)
     attempt = db.session.get(Attempt, start(auth, client, exam))
     single = next(i for i in attempt.paper if i["type"] == "single")["id"]
-    assert save(client, auth, attempt.id, single, "B", seq=10).status_code == 200
-    assert save(client, auth, attempt.id, single, "B", seq=10).status_code == 200
-    assert save(client, auth, attempt.id, single, "C", seq=5).status_code == 200  # an older write arriving late
-    rows = db.session.execute(select(Answer.response, Answer.client_seq).where(Answer.attempt_id == attempt.id)).all()
-    assert rows == [("B", 10)]
+    first = save(client, auth, attempt.id, single, "B", seq=10)
+    assert first.status_code == 200 and first.get_json()["saved"] is True
+    again = save(client, auth, attempt.id, single, "B", seq=10)  # a retry whose reply was lost
+    assert again.status_code == 200 and again.get_json() == {
+        "saved": False, "superseded": True, "question": single, "seq": 10}
+    older = save(client, auth, attempt.id, single, "C", seq=5)  # an older write arriving late
+    assert older.status_code == 200 and older.get_json()["saved"] is False and older.get_json()["superseded"] is True
+    rows = db.session.execute(select(Answer.response, Answer.client_seq, Answer.writer)
+                              .where(Answer.attempt_id == attempt.id)).all()
+    assert rows == [("B", 10, WRITER)]
     assert save(client, auth, attempt.id, single, "D", seq=11).get_json()["saved"] is True
     db.session.rollback()  # a new transaction: SQLite would otherwise go on reading its snapshot
     assert db.session.scalar(select(Answer.response)) == "D"
@@ -115,26 +140,34 @@ def test_bad_saves_are_refused_clearly(setup, auth, client, db):
     other_question = db.session.scalar(select(Question.id).where(Question.id.not_in([i["id"] for i in attempt.paper])))
     assert save(client, auth, attempt.id, other_question, "A").get_json()["error"] == "这道题不在您的试卷中。"
     assert save(client, auth, attempt.id, single, "AB").get_json()["error"] == "答案格式不正确。"
+    token = {"X-Save-Token": auth.save_tokens[attempt.id]}
     bad = client.post(f"/my/attempts/{attempt.id}/answers", data="not json", content_type="application/json",
-                      headers={"X-CSRFToken": auth.token})
+                      headers=token)
     assert bad.status_code == 400 and bad.get_json()["error"] == "请求格式不正确。"
     for seq in (2**63, -1):  # beyond what the database stores, or before the first
         huge = save(client, auth, attempt.id, single, "A", seq=seq)
         assert huge.status_code == 400 and huge.get_json()["error"] == "请求格式不正确。"
     infinite = client.post(f"/my/attempts/{attempt.id}/answers", data='{"question": Infinity, "response": "A"}',
-                           content_type="application/json", headers={"X-CSRFToken": auth.token})
+                           content_type="application/json", headers=token)
     assert infinite.status_code == 400 and infinite.get_json()["error"] == "请求格式不正确。"
+    for writer in ("", "x" * 33, "带空格 的", 7, ["tab"]):  # answer.writer is String(32) of letters and digits
+        refused = save(client, auth, attempt.id, single, "A", writer=writer)
+        assert refused.status_code == 400 and refused.get_json()["error"] == "请求格式不正确。", writer
     assert db.session.scalar(select(func.count(Answer.id))) == 0
 
 
-def test_json_save_needs_the_csrf_token(setup, auth, client, db):
+def test_json_save_needs_the_save_token(setup, auth, client, db):
+    """Not the session cookie, not the CSRF token: without the page's save token a save is a
+    401 in JSON (take.js keeps the answer and fetches a fresh token), never a redirect."""
     exam, _ = setup
     auth.login("0001", PASSWORD)
     attempt = db.session.get(Attempt, start(auth, client, exam))
-    response = client.post(f"/my/attempts/{attempt.id}/answers", data=json.dumps(
-        {"question": attempt.paper[0]["id"], "response": "A", "seq": 1}), content_type="application/json")
-    assert response.status_code == 400
-    assert response.get_json()["stale"] is True  # take.js keeps the answer to send after a reload
+    for headers in ({}, {"X-CSRFToken": auth.token}):
+        response = client.post(f"/my/attempts/{attempt.id}/answers", data=json.dumps(
+            {"question": attempt.paper[0]["id"], "response": "A", "seq": 1}), content_type="application/json",
+            headers=headers)
+        assert response.status_code == 401 and response.get_json() == {
+            "saved": False, "login": True, "error": "登录已失效，请在新窗口重新登录后回到本页，答案会自动补发。"}
     assert db.session.scalar(select(func.count(Answer.id))) == 0
 
 
@@ -334,7 +367,7 @@ def test_the_result_page_lists_the_paper_and_what_the_server_stored(setup, auth,
     note = html.split('id="unsaved-note"', 1)[1].split(">", 1)[0]
     order = json.loads(note.split("data-order='", 1)[1].split("'", 1)[0])
     stored = json.loads(note.split("data-stored='", 1)[1].split("'", 1)[0])
-    assert order == [item["id"] for item in attempt.paper] and stored == {str(single): 17}
+    assert order == [item["id"] for item in attempt.paper] and stored == {str(single): [WRITER, 17]}
 
 
 def test_review_shows_his_answer_beside_the_key(db, auth, client):

@@ -8,13 +8,13 @@ import psycopg
 from sqlalchemy import create_engine, event, select, text
 
 from examsite import clock, extensions
-from examsite.exams import autosave
+from examsite.exams import autosave, save_tokens
 from examsite.exams.autosave import KeptPaper, PaperMemory
 from examsite.exams.grading import Shape
-from examsite.models import Answer, Attempt
+from examsite.models import Answer, Attempt, User
 
 from .. import factories
-from ..conftest import AuthActions, csrf_from
+from ..conftest import AuthActions
 from ..factories import PASSWORD
 from .test_attempts import GRACE, START, save, start
 
@@ -99,8 +99,10 @@ def test_a_kept_paper_never_vouches_for_another_attempt(db, auth, client, app):
     db.session.commit()
     intruder = AuthActions(other)
     intruder.login("0002", PASSWORD)
-    intruder.token = csrf_from(other.get("/my/").get_data(as_text=True))
-    assert save(other, intruder, attempt.id, single[1], "B", seq=9).status_code == 404
+    assert save(other, intruder, attempt.id, single[1], "B", seq=9).status_code == 401  # no token for it
+    stranger = db.session.scalar(select(User).where(User.username == "0002"))
+    signed = save_tokens.issue(app.secret_key, attempt.id, stranger.id, stranger.session_epoch, START + timedelta(hours=1))
+    assert save(other, intruder, attempt.id, single[1], "B", seq=9, token=signed).status_code == 404  # not his
     db.session.rollback()
     assert db.session.scalars(select(Answer.question_id)).all() == [single[0]]
 

@@ -114,7 +114,8 @@ def test_live_progress_extra_time_force_submit_reopen_and_end(day, app, db):
     paper = db.session.get(Attempt, attempts["C001"]).paper
     people["C001"].client.post(f"/my/attempts/{attempts['C001']}/answers", json={
         "question": paper[0]["id"], "response": paper[0]["answer"] if paper[0]["type"] == "fill" else "A", "seq": 1},
-        headers={"X-CSRFToken": people["C001"].token})
+        headers={"X-Save-Token": re.search(r'data-save-token="([^"]+)"', people["C001"].client.get(
+            f"/my/attempts/{attempts['C001']}").get_data(as_text=True)).group(1)})
 
     live = admin.client.get(f"/exams/{exam.id}/live.json").get_json()
     assert live["total"] == {"unit": "合计", "expected": 80, "not_started": 76, "in_progress": 4, "submitted": 0,

@@ -1,6 +1,5 @@
 """The autosave gate: saves stored before Flask builds a request, and everything else left to Flask."""
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -9,10 +8,10 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from examsite import clock
+from examsite.exams import save_tokens
 from examsite.models import Answer
 
 from .. import factories
-from ..conftest import csrf_from
 from .test_attempts import GRACE, START, save
 from .test_autosave import _taking as _taking_a_test
 
@@ -45,6 +44,7 @@ def test_a_save_is_stored_without_building_a_request(db, auth, client, requests_
     assert response.status_code == 200 and response.headers["Content-Type"] == "application/json"
     assert response.get_json() == {"saved": True, "question": single[0], "seq": 3,
                                    "saved_at": START.isoformat() + "Z", "remaining": 30 * 60}
+    assert response.headers["Cache-Control"] == "no-store"
     assert _stored(db) == {single[0]: "A"}
 
 
@@ -62,73 +62,69 @@ def test_what_the_gate_does_not_vouch_for_reaches_flask_with_its_body(db, auth, 
 
 def _post(client, attempt_id, question, headers, content_type="application/json", **environ):
     return client.post(f"/my/attempts/{attempt_id}/answers", data=json.dumps(
-        {"question": question, "response": "A", "seq": 1}), content_type=content_type, headers=headers,
-        environ_overrides=environ)
+        {"question": question, "response": "A", "seq": 1, "writer": "tab1"}), content_type=content_type,
+        headers=headers, environ_overrides=environ)
 
 
-def test_the_csrf_token_is_checked_as_flask_wtf_checks_it(db, auth, client, app):
+def _token(auth, attempt) -> dict:
+    return {"X-Save-Token": auth.save_tokens[attempt.id]}
+
+
+def test_the_save_token_is_the_credential_not_the_csrf_token(db, auth, client, app, requests_built):
     attempt, single = _taking(auth, client, db)
     tokens = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
+    good = auth.save_tokens[attempt.id]
     refused = [
         {},  # no token
-        {"X-CSRFToken": auth.token + "x"},  # tampered
-        {"X-CSRFToken": tokens.dumps("another session's token")},  # signed, but not this session's
+        {"X-CSRFToken": auth.token},  # the session's CSRF token is no save token
+        {"X-Save-Token": auth.token},
+        {"X-Save-Token": good[:-1] + ("A" if good[-1] != "A" else "B")},  # tampered
+        {"X-Save-Token": tokens.dumps("another session's token")},  # signed with the secret, for another purpose
     ]
+    requests_built.clear()
     for headers in refused:
         response = _post(client, attempt.id, single[0], headers)
-        assert response.status_code == 400, headers
-    clock.freeze(None)  # the token's time limit is checked against the real clock
-    expired = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
-    with client.session_transaction() as session:
-        raw = session["csrf_token"]
-    old = expired.dumps(raw)
-    app.config["WTF_CSRF_TIME_LIMIT"] = -1  # every token is already too old
-    assert _post(client, attempt.id, single[0], {"X-CSRFToken": old}).status_code == 400
+        assert response.status_code == 401 and response.get_json()["login"] is True, headers
+    assert len(requests_built) == len(refused)  # the gate stored none: each went the full way
     assert _stored(db) == {}
 
 
-def test_a_forged_or_missing_session_is_left_to_flask(db, auth, client, app):
+def test_the_session_cookie_is_not_the_credential(db, auth, client, app, requests_built):
+    """The token alone stores a save (a browser whose session cookie is gone keeps saving until
+    its token expires or the account's epoch is raised); the cookie alone stores nothing."""
     attempt, single = _taking(auth, client, db)
-    headers = {"X-CSRFToken": auth.token}
-    cookie = client.get_cookie("session")
-    forged = app.test_client()
-    forged.set_cookie("session", cookie.value[:-2] + ("AA" if not cookie.value.endswith("AA") else "BB"))
-    assert _post(forged, attempt.id, single[0], headers).status_code == 400  # no session, so no CSRF match
-    stranger = app.test_client()  # a session of its own, with a CSRF token, but nobody logged in
-    token = csrf_from(stranger.get("/login").get_data(as_text=True))
-    response = _post(stranger, attempt.id, single[0], {"X-CSRFToken": token})
-    assert response.status_code in (302, 401) and "saved" not in response.get_data(as_text=True)
+    headers = _token(auth, attempt)
+    assert _post(client, attempt.id, single[0], {}).status_code == 401
+    cookieless = app.test_client()
+    requests_built.clear()
+    assert _post(cookieless, attempt.id, single[0], headers).status_code == 200
+    assert requests_built == [] and _stored(db) == {single[0]: "A"}
     assert _post(client, attempt.id, single[0], headers, content_type="text/plain").status_code == 400
-    assert _stored(db) == {}
 
 
-def test_over_https_the_referrer_must_be_this_site(db, auth, client, requests_built):
+def test_no_referrer_is_needed_over_https(db, auth, client, requests_built):
+    """A page of another site cannot make a browser send a custom header here: a save's
+    referrer is not checked (over HTTPS Flask-WTF would have), only its token."""
     attempt, single = _taking(auth, client, db)
-    headers = {"X-CSRFToken": auth.token}
     https = {"wsgi.url_scheme": "https"}
-    assert _post(client, attempt.id, single[0], headers, **https).status_code == 400  # no referrer
     elsewhere = dict(https, HTTP_REFERER="https://evil.example.com/my/")
-    assert _post(client, attempt.id, single[0], headers, **elsewhere).status_code == 400
+    assert _post(client, attempt.id, single[0], {}, **elsewhere).status_code == 401  # no token, whatever the referrer
     assert _stored(db) == {}
     requests_built.clear()
-    here = dict(https, HTTP_REFERER="https://localhost/my/attempts/1")
-    assert _post(client, attempt.id, single[0], headers, **here).status_code == 200
+    assert _post(client, attempt.id, single[0], _token(auth, attempt), **https).status_code == 200  # no referrer
     assert requests_built == [] and _stored(db) == {single[0]: "A"}
 
 
-def test_a_checked_session_and_token_are_kept_only_while_both_are_valid(db, auth, client, app, monkeypatch):
-    app.config["WTF_CSRF_TIME_LIMIT"] = 1800
+def test_a_token_is_good_only_until_it_expires(db, auth, client, app, requests_built):
     attempt, single = _taking(auth, client, db)
-    assert save(client, auth, attempt.id, single[0], "A").status_code == 200  # checked, and kept
-
-    real = time.time
-
-    class AnHourLater:
-        @staticmethod
-        def time():
-            return real() + 3600
-
-    monkeypatch.setattr("examsite.exams.gate.time", AnHourLater)
-    monkeypatch.setattr("itsdangerous.timed.time", AnHourLater)
-    assert save(client, auth, attempt.id, single[1], "B", seq=2).status_code == 400  # the token has expired
-    assert _stored(db) == {single[0]: "A"}
+    user = attempt.staff.user
+    short = save_tokens.issue(app.secret_key, attempt.id, user.id, user.session_epoch, START + timedelta(minutes=1))
+    assert save(client, auth, attempt.id, single[0], "A", token=short).status_code == 200
+    clock.freeze(START + timedelta(minutes=1, seconds=1))
+    requests_built.clear()
+    expired = save(client, auth, attempt.id, single[1], "B", seq=2, token=short)
+    assert expired.status_code == 401 and expired.get_json()["login"] is True
+    assert len(requests_built) == 1  # the gate did not store it
+    fresh = client.get(f"/my/attempts/{attempt.id}/clock").get_json()["save_token"]  # as take.js fetches one
+    assert save(client, auth, attempt.id, single[1], "B", seq=2, token=fresh).status_code == 200
+    assert _stored(db) == {single[0]: "A", single[1]: "B"}

@@ -12,7 +12,7 @@ from flask import request_started
 from sqlalchemy import select
 
 from examsite import clock, config
-from examsite.exams import attempts, autosave
+from examsite.exams import attempts, autosave, save_tokens
 from examsite.models import Answer, Attempt
 
 from .. import factories
@@ -195,8 +195,35 @@ def test_a_save_after_the_admin_ended_the_attempt_is_refused(db, auth, client):
 
 
 def _clock(client, attempt_id):
+    """(status, {"remaining", "closed"}); an open attempt's reply also carries a fresh save token
+    for this attempt and the CSRF token for handing in, a closed one's neither."""
     response = client.get(f"/my/attempts/{attempt_id}/clock")
-    return response.status_code, response.get_json()
+    body = response.get_json()
+    if body is None:
+        return response.status_code, None
+    token, csrf = body.pop("save_token", None), body.pop("csrf_token", None)
+    if body["closed"]:
+        assert token is None and csrf is None
+    else:
+        claim = save_tokens.read(client.application.secret_key, token, attempt_id)
+        assert claim is not None and csrf
+    return response.status_code, body
+
+
+def test_the_clocks_token_follows_a_deadline_the_admin_moved(db, auth, client):
+    """A token lasts until the deadline, the grace period and a margin; after 加时 the page
+    gets a token for the new deadline from the clock (take.js takes every one it is given)."""
+    attempt, single = _taking(auth, client, db)
+    first = save_tokens.read(client.application.secret_key, auth.save_tokens[attempt.id], attempt.id)
+    assert first.expires == save_tokens.seconds(DEADLINE + GRACE + save_tokens.MARGIN)
+    _move_deadline(db, attempt.id, DEADLINE + timedelta(hours=1))
+    clock.freeze(DEADLINE + GRACE + save_tokens.MARGIN + timedelta(seconds=1))
+    assert save(client, auth, attempt.id, single[0], "A").status_code == 401  # the page's token has expired
+    fresh = client.get(f"/my/attempts/{attempt.id}/clock").get_json()["save_token"]
+    claim = save_tokens.read(client.application.secret_key, fresh, attempt.id)
+    assert claim.expires == save_tokens.seconds(DEADLINE + timedelta(hours=1) + GRACE + save_tokens.MARGIN)
+    assert save(client, auth, attempt.id, single[0], "A", token=fresh).status_code == 200
+    assert _stored(db) == {single[0]: "A"}
 
 
 def test_the_clock_tells_the_time_left_as_the_database_has_it(db, auth, client):

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from examsite import clock
-from examsite.models import Answer, Attempt
+from examsite.exams import save_tokens
+from examsite.models import Answer, Attempt, User
 
 from .. import factories
 from ..conftest import AuthActions, csrf_from
@@ -91,10 +92,15 @@ def test_an_examinee_cannot_open_or_write_anothers_attempt(exam, db, client, aut
     other = intruder.client
     for url in (f"/my/attempts/{mine}", f"/my/attempts/{mine}/result", f"/my/attempts/{mine}/clock"):
         assert other.get(url).status_code == 404
-    forged = other.post(f"/my/attempts/{mine}/answers", data=json.dumps(
-        {"question": question, "response": "A", "seq": 1}), content_type="application/json",
-        headers={"X-CSRFToken": intruder.token})
-    assert forged.status_code == 404
+    body = json.dumps({"question": question, "response": "A", "seq": 1, "writer": "tab1"})
+    forged = other.post(f"/my/attempts/{mine}/answers", data=body, content_type="application/json",
+                        headers={"X-CSRFToken": intruder.token})
+    assert forged.status_code == 401  # no save token: he never had the page that carries one
+    his = db.session.scalar(select(User).where(User.username == "0002"))
+    signed = save_tokens.issue(app.secret_key, mine, his.id, his.session_epoch, START + timedelta(hours=1))
+    forged = other.post(f"/my/attempts/{mine}/answers", data=body, content_type="application/json",
+                        headers={"X-Save-Token": signed})
+    assert forged.status_code == 404  # a token we signed, but for his user: not his attempt
     assert intruder.post(f"/my/attempts/{mine}/submit").status_code == 404
     assert other.get("/my/attempts/999999").status_code == 404
     assert db.session.scalar(select(func.count(Answer.id))) == 0
@@ -107,11 +113,12 @@ def test_autosave_needs_a_live_examinee_login(exam, db, client, auth):
     auth.token = csrf_from(client.get(f"/my/exams/{exam.id}").get_data(as_text=True))
     attempt_id = int(auth.post(f"/my/exams/{exam.id}/start").headers["Location"].rsplit("/", 1)[1])
     question = db.session.get(Attempt, attempt_id).paper[0]["id"]
+    token = re.search(r'data-save-token="([^"]+)"', client.get(f"/my/attempts/{attempt_id}").get_data(as_text=True))
 
     def save(seq):
         return client.post(f"/my/attempts/{attempt_id}/answers", data=json.dumps(
-            {"question": question, "response": "A", "seq": seq}), content_type="application/json",
-            headers={"X-CSRFToken": auth.token})
+            {"question": question, "response": "A", "seq": seq, "writer": "tab1"}), content_type="application/json",
+            headers={"X-Save-Token": token.group(1)})
 
     assert save(1).status_code == 200
     db.session.rollback()  # the save wrote on its own connection: SQLite needs a fresh transaction to write after it
@@ -123,11 +130,13 @@ def test_autosave_needs_a_live_examinee_login(exam, db, client, auth):
     assert save(3).status_code == 404
     person.user.role = "examinee"
     db.session.commit()
-    auth.post("/logout")
-    refused = save(4)
-    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+    assert save(4).status_code == 200  # on again: the page's token still works
     db.session.rollback()
-    assert db.session.scalars(select(Answer.client_seq)).all() == [1]
+    auth.post("/logout")  # ends every session and save token of the account (its epoch is raised)
+    refused = save(5)
+    assert refused.status_code == 401 and refused.get_json()["login"] is True  # JSON, never a redirect
+    db.session.rollback()
+    assert db.session.scalars(select(Answer.client_seq)).all() == [4]
 
 
 def test_an_examinee_cannot_use_admin_pages(exam, db, client, auth):
