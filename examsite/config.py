@@ -13,6 +13,7 @@ EXAMSITE_SECURE_COOKIES   1: cookies are always Secure, whatever the scheme the 
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -77,6 +78,8 @@ def from_environment(instance_path: str, secret: str | None = None) -> dict:
         "ROSTER_PAGE_SIZE": 50,
         # printed on login slips: the address staff reach the site by, not the admin's browser's
         "BASE_URL": os.environ.get("EXAMSITE_BASE_URL", "").strip().rstrip("/"),
+        # "在这台电脑上保持登录" lasts a week, not Flask-Login's year; it ends at logout anyway
+        "REMEMBER_COOKIE_DURATION": timedelta(days=7),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
         # answers given before the deadline may arrive late over a weak network: they are stored
