@@ -66,8 +66,10 @@ def attempts_query(exam: Exam, within: set[int] | None = None):
     return query
 
 
-def attempt_counts(exam: Exam) -> dict[str, int]:
-    rows = db.session.execute(select(
-        func.count(Attempt.id), func.count(Attempt.submitted_at),
-    ).where(Attempt.exam_id == exam.id)).one()
+def attempt_counts(exam: Exam, within: set[int] | None = None) -> dict[str, int]:
+    """Attempts started and handed in; ``within``: of staff of these units only (a liaison's)."""
+    query = select(func.count(Attempt.id), func.count(Attempt.submitted_at)).where(Attempt.exam_id == exam.id)
+    if within is not None:
+        query = query.join(Staff, Staff.id == Attempt.staff_id).where(Staff.unit_id.in_(within))
+    rows = db.session.execute(query).one()
     return {"started": rows[0], "submitted": rows[1]}

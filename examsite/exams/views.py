@@ -79,7 +79,7 @@ def detail(exam_id: int):
     return render_template("exams/detail.html", exam=exam, plans=tier_plans, modes=plans.MODES,
                            score_shown=plans.SCORE_SHOWN,
                            types=QUESTION_TYPES, scoring=plans.SCORING, plan_total=plans.plan_total,
-                           counts=corrections.attempt_counts(exam), action_form=ActionForm(),
+                           counts=corrections.attempt_counts(exam, units_in_scope(current_user)), action_form=ActionForm(),
                            slip_form=_slip_form(), reason_form=ReasonForm(), now=now())
 
 

@@ -100,6 +100,10 @@ def test_a_liaison_sees_only_tests_and_people_of_his_units(day, app, db):
     east = db.session.scalar(select(Staff).where(Staff.staff_no == "D001"))
     attempt = factories.sit(other, east, submit=False)
     assert liaison.client.get(f"/exams/attempt/{attempt.id}").status_code == 404
+    factories.sit(exam, east)  # the 全员 test of the whole district: he counts only his town's
+    factories.sit(exam, db.session.scalar(select(Staff).where(Staff.staff_no == "C005")), submit=False)
+    assert "答卷（1）" in liaison.client.get(f"/exams/{exam.id}").get_data(as_text=True)
+    assert "答卷（2）" in admin.client.get(f"/exams/{exam.id}").get_data(as_text=True)
     liaison.token = csrf_from(liaison.client.get(f"/exams/{exam.id}/live").get_data(as_text=True))
     assert liaison.post(f"/exams/attempt/{attempt.id}/force_submit", {"reason": "x"}).status_code == 404
     live = liaison.client.get(f"/exams/{exam.id}/live.json").get_json()
