@@ -1,7 +1,14 @@
 /* examsite: the test page and the result page. Plain ES5 so old desktop browsers and phones run it.
  *
  * Every change is saved at once. A change the server has not acknowledged stays in
- * localStorage and is sent again until it is, or until the server says time is up.
+ * localStorage and is sent again until it is, or until the server says time is up: no other
+ * failure throws an answer away. Each save carries the page's save token (X-Save-Token), and
+ * names its writer (random for each page load) and that writer's change number: the server
+ * orders one writer's changes by the number and another writer's by arrival, never by a
+ * browser's clock, and answers "superseded" for a change older than one of the same writer's
+ * it has stored. A refused token (the login ended: logout, a new password, another key on the
+ * server) keeps every answer: the page asks the clock for a fresh token every few seconds,
+ * which it gets once the examinee has logged in again in another window, and sends them.
  * Handing in goes through XMLHttpRequest too: the answers still unsaved are sent first, and a
  * hand-in the network loses is kept and sent again, never an error page (without JavaScript
  * the form posts it). The countdown runs from the seconds the server gave and asks the server
@@ -27,8 +34,16 @@
   }
   function own(object, name) { return Object.prototype.hasOwnProperty.call(object, name); }
 
+  // A change as [writer, seq]; an older page's record was the seq alone (of no named writer).
+  function mark(value) {
+    if (value && typeof value === "object" && own(value, "length")) { return value; }
+    if (value && typeof value === "object") { return [value.writer || null, value.seq]; }
+    return [null, value];
+  }
+
   // The result page: which answers never reached the server (kept by the test page, and
-  // whatever is still pending), unless the server has that change stored after all.
+  // whatever is still pending), unless the server has that change, or a later one of the same
+  // writer, stored after all.
   function resultPage(note) {
     var key = PREFIX + note.getAttribute("data-attempt");
     var order = parse(note.getAttribute("data-order"), []);
@@ -36,12 +51,14 @@
     var lost = loadKey(key + ":lost", {});
     var pending = loadKey(key + ":pending", {});
     for (var id in pending) {
-      if (own(pending, id) && !(lost[id] >= pending[id].seq)) { lost[id] = pending[id].seq; }
+      if (own(pending, id)) { lost[id] = mark(pending[id]); }
     }
     var numbers = [];
     for (var i = 0; i < order.length; i++) {
       var qid = String(order[i]);
-      if (own(lost, qid) && !(own(stored, qid) && stored[qid] >= lost[qid])) { numbers.push(i + 1); }
+      if (!own(lost, qid)) { continue; }
+      var gone = mark(lost[qid]), kept = own(stored, qid) ? mark(stored[qid]) : null;
+      if (!(kept && kept[0] === gone[0] && kept[1] >= gone[1])) { numbers.push(i + 1); }
     }
     if (numbers.length) {
       note.textContent = "以下题目的答案服务器没有收到：第 " + numbers.join("、") + " 题。";
@@ -59,6 +76,7 @@
   var resultUrl = root.getAttribute("data-result-url");
   var clockUrl = root.getAttribute("data-clock-url");
   var csrf = root.getAttribute("data-csrf");
+  var saveToken = root.getAttribute("data-save-token");
   var form = document.getElementById("submit-form");
   var key = PREFIX + root.getAttribute("data-attempt");
   var deadline = new Date().getTime() + parseInt(root.getAttribute("data-remaining"), 10) * 1000;
@@ -67,9 +85,25 @@
   var offline = false;     // the last request failed for want of a network
   var submitting = false;  // "user" or "auto" once a hand-in is asked for, until the server takes it
   var submitInFlight = false;
-  var stale = false;       // the server no longer takes this page's token: a reload gets a new one
+  var loginLost = false;   // the server refused the save token: asking the clock for a fresh one
+  var tokenTimer = null;
   var sending = {};
-  var lastSeq = 0;
+  var sentWith = {};       // question id → the save token its last save went with
+  var lastSeq = 0;         // this writer's changes, counted
+  var writer = randomWriter();
+
+  // This page's name as a writer: random for each page load (a duplicated tab or a reload is
+  // another writer, so two pages never count the same numbers).
+  function randomWriter() {
+    var hex = "", i, bytes = null;
+    try {
+      bytes = new window.Uint8Array(8);
+      (window.crypto || window.msCrypto).getRandomValues(bytes);
+      for (i = 0; i < bytes.length; i++) { hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16); }
+    } catch (e) { hex = ""; }
+    while (hex.length < 16) { hex += Math.floor(Math.random() * 16).toString(16); }
+    return hex + new Date().getTime().toString(36);
+  }
 
   function load(name, fallback) { return loadKey(key + ":" + name, fallback); }
   function store(name, value) { storeKey(key + ":" + name, value); }
@@ -139,8 +173,11 @@
     if (closed) { return; }
     var numbers = unsavedNumbers(), text = "";
     var which = numbers.length ? "第 " + numbers.join("、") + " 题" : "";
-    if (stale) {
-      text = "页面已过期，请刷新页面。" + (numbers.length ? "尚未保存的答案（" + which + "）保留在本机，刷新后会自动重发。" : "");
+    if (loginLost) {
+      text = "登录已失效，请在新窗口重新登录后回到本页，" +
+        (submitting ? "交卷请求" + (numbers.length ? "和尚未保存的答案（" + which + "）" : "") :
+          numbers.length ? "尚未保存的答案（" + which + "）" : "答案") +
+        "保留在本机，会自动补发。请不要关闭本页。";
     } else if (submitting && offline) {
       text = "网络中断，交卷请求已保留，恢复连接后会自动提交。" +
         (numbers.length ? "以下题目的答案尚未保存到服务器：" + which + "。" : "") + "请不要关闭页面。";
@@ -151,11 +188,11 @@
     }
     var el = document.getElementById("network-state");
     el.textContent = text;
-    el.className = submitting ? "alert alert-warning py-1 px-2 mt-1 mb-0" : "small text-danger";
+    el.className = submitting || loginLost ? "alert alert-warning py-1 px-2 mt-1 mb-0" : "small text-danger";
   }
 
   function nextSeq() {
-    lastSeq = Math.max(new Date().getTime(), lastSeq + 1);
+    lastSeq += 1;
     return lastSeq;
   }
 
@@ -167,7 +204,7 @@
   function changed(sec) {
     if (closed || stopped) { return; }
     var id = sec.getAttribute("data-id");
-    pending[id] = { response: responseOf(sec), seq: nextSeq() };
+    pending[id] = { response: responseOf(sec), seq: nextSeq(), writer: writer };
     store("pending", pending);
     setState(id, "保存中…", "text-muted");
     send(id);
@@ -180,29 +217,32 @@
     var xhr = new XMLHttpRequest();
     xhr.open("POST", saveUrl, true);
     xhr.setRequestHeader("Content-Type", "application/json");
-    xhr.setRequestHeader("X-CSRFToken", csrf);
+    xhr.setRequestHeader("X-Save-Token", saveToken || "");
     xhr.timeout = 15000;
     xhr.onreadystatechange = function () {
       if (xhr.readyState !== 4) { return; }
       sending[id] = false;
       var body = {};
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
-      if (xhr.status === 200 && body.saved) {
+      if (xhr.status === 200 && (body.saved || body.superseded)) {
+        // stored, or superseded: a change of this page's as new or newer is stored
         offline = false;
-        if (pending[id] && pending[id].seq <= body.seq) { delete pending[id]; store("pending", pending); }
+        if (pending[id] && pending[id].writer === entry.writer && pending[id].seq <= entry.seq) {
+          delete pending[id]; store("pending", pending);
+        }
         setState(id, "已保存", "text-success");
         if (typeof body.remaining === "number") { setRemaining(body.remaining, 30000); }
         if (pending[id]) { send(id); }
       } else if (xhr.status === 409) {
         finish(body.error || "答题时间已到。");
-      } else if (xhr.status === 400 && body.stale) {
+      } else if (xhr.status === 401) {
         offline = false;
-        stale = true;  // kept: sent again after the page is reloaded
-        setState(id, "未保存（请刷新页面）", "text-danger");
+        setState(id, "未保存（请重新登录）", "text-danger");
+        if (sentWith[id] !== saveToken) { send(id); }  // a fresh token came meanwhile
+        else { loginLost = true; waitForToken(); }
       } else if (xhr.status === 400) {
-        offline = false;
-        delete pending[id]; store("pending", pending);
-        setState(id, body.error || "答案没有保存。", "text-danger");
+        offline = false;  // kept, and sent again with the others
+        setState(id, "未保存：" + (body.error || "请求无效。"), "text-danger");
       } else {
         offline = xhr.status === 0 || xhr.status >= 500;
         setState(id, "未保存（等待网络）", "text-danger");
@@ -211,7 +251,29 @@
       networkNote();
       if (submitting && !hasPending()) { trySubmit(); }
     };
-    xhr.send(JSON.stringify({ question: parseInt(id, 10), response: entry.response, seq: entry.seq }));
+    sentWith[id] = saveToken;
+    xhr.send(JSON.stringify({ question: parseInt(id, 10), response: entry.response, seq: entry.seq,
+                              writer: entry.writer }));
+  }
+
+  // After a refused token: ask the clock every few seconds until it gives a fresh one (once
+  // the examinee has logged in again, in another window), then send what is unsaved.
+  function waitForToken() {
+    networkNote();
+    if (tokenTimer || closed) { return; }
+    tokenTimer = setTimeout(function () { tokenTimer = null; if (loginLost) { checkClock(false); } }, 5000);
+  }
+
+  function tokenGiven(token, csrfToken) {
+    if (csrfToken) { csrf = csrfToken; }
+    if (!token) { return; }
+    saveToken = token;
+    if (loginLost) {
+      loginLost = false;
+      networkNote();
+      resendAll();
+      trySubmit();
+    }
   }
 
   function resendAll() { for (var id in pending) { if (own(pending, id)) { send(id); } } }
@@ -221,7 +283,7 @@
     if (closed) { return; }
     closed = true;
     var lost = load("lost", {});
-    for (var id in pending) { if (own(pending, id)) { lost[id] = pending[id].seq; } }
+    for (var id in pending) { if (own(pending, id)) { lost[id] = [pending[id].writer, pending[id].seq]; } }
     store("lost", lost);
     pending = {};
     forgetKey(key + ":pending");
@@ -249,7 +311,12 @@
 
   function trySubmit() {
     if (!submitting || closed || submitInFlight) { return; }
-    if (hasPending()) { resendAll(); networkNote(); return; }  // send() comes back here when done
+    if (hasPending()) {  // send() comes back here when done
+      if (!loginLost) { resendAll(); }
+      networkNote();
+      return;
+    }
+    if (loginLost) { networkNote(); return; }  // tokenGiven() comes back here
     submitInFlight = true;
     networkNote();
     var xhr = new XMLHttpRequest();
@@ -268,6 +335,9 @@
         offline = true;
         networkNote();
         setTimeout(trySubmit, 3000);
+      } else if (xhr.status === 401 || (xhr.responseURL && xhr.responseURL.indexOf("/login") >= 0)) {
+        loginLost = true;  // kept: handed in once a new login gives a fresh token
+        waitForToken();
       } else if (body && body.error) {
         offline = false;
         cancelSubmit();
@@ -295,10 +365,12 @@
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
       if (xhr.status !== 200 || !body) {
         if (atZero) { requestSubmit("auto"); }  // kept and retried
+        if (loginLost) { waitForToken(); }  // not logged in again yet: ask again
         return;
       }
       offline = false;
       if (body.closed) { finish("本次答题已经结束。"); return; }
+      tokenGiven(body.save_token, body.csrf_token);
       setRemaining(body.remaining, 2000);
       if (body.remaining > 0) {
         if (stopped) { resume(); }
@@ -325,14 +397,16 @@
   function stop() { stopped = true; setInputs(false); }
   function resume() { stopped = false; setInputs(true); }
 
-  // restore answers this browser has not yet got acknowledged: they are newer than the page
+  // restore answers this browser has not yet got acknowledged: they are newer than the page,
+  // and are this page's changes now (numbered as its own)
   for (var pid in pending) {
     if (own(pending, pid) && section(pid)) {
       show(section(pid), pending[pid].response);
-      lastSeq = Math.max(lastSeq, pending[pid].seq);
+      pending[pid] = { response: pending[pid].response, seq: nextSeq(), writer: writer };
       setState(pid, "未保存（等待网络）", "text-danger");
     }
   }
+  store("pending", pending);
 
   root.addEventListener("change", function (event) {
     var target = event.target;
@@ -409,7 +483,7 @@
     if (!closed) { setTimeout(tick, 1000); }
   }
 
-  function retry() { resendAll(); trySubmit(); }
+  function retry() { if (!loginLost) { resendAll(); } trySubmit(); }
   window.addEventListener("online", retry);
   setInterval(retry, 10000);
   setInterval(function () { checkClock(false); }, 60000);
