@@ -12,7 +12,7 @@
 * ``Cache-Control: no-store`` on every page of a logged-in user and every download; only static
   files and the public notice pages, seen by someone not logged in, may be kept by a cache.
 * Integers in URLs are bounded (``/exams/99999999999999999999`` is a 404, not a database error),
-  a query string holding an integer no database column can hold is a 400, and a JSON body
+  a query string or form value holding an integer no database column can hold is a 400, and a JSON body
   nested too deep to parse is a bad request like any other malformed JSON.
 
 ``behind_proxies(app)`` (called last, around the finished WSGI app): werkzeug's ProxyFix for
@@ -78,12 +78,18 @@ def init_app(app: Flask) -> None:
 
 
 def _refuse_huge_integers():
-    """A query string value that is an integer wider than a BIGINT is refused (a 400): every
-    ``request.args.get(..., type=int)`` can then go to the database as it is."""
-    for values in request.args.listvalues():
-        for value in values:
-            if HUGE_INTEGER.match(value):
-                abort(400)
+    """A query string or form value that is a whole integer wider than a BIGINT is refused (a
+    400): every ``request.args.get(..., type=int)`` or ``int(request.form[...])`` can then go to
+    the database or a timedelta as it is. (No text field of examsite holds 19 digits and nothing
+    else; a 身份证号 has 18.)"""
+    sources = [request.args]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.form)
+    for source in sources:
+        for values in source.listvalues():
+            for value in values:
+                if len(value) < 200 and HUGE_INTEGER.match(value):
+                    abort(400)
 
 
 def cache_allowed() -> bool:

@@ -28,7 +28,8 @@ def write_workbook(result: Results, items: list[ItemStats], moment: datetime, ta
     """Write the workbook to ``target`` (a path), or to a returned in-memory stream.
     ``moment`` is the export time in local time."""
     stream = io.BytesIO() if target is None else None
-    book = xlsxwriter.Workbook(stream if target is None else str(target), {"constant_memory": True, "remove_timezone": True})
+    book = xlsxwriter.Workbook(stream if target is None else str(target), {"constant_memory": True, "remove_timezone": True,
+                                                                       "strings_to_formulas": False, "strings_to_urls": False})
     styles = _styles(book)
     stamp = f"{result.exam.title}（导出时间 {moment:%Y-%m-%d %H:%M}）"
     planned = {section["qtype"] for plan in result.exam.plans for section in plan.sections}

@@ -385,7 +385,7 @@ def roster_workbook(within: set[int] | None = None) -> bytes:
     if within is not None:
         query = query.where(Staff.unit_id.in_(within))
     stream = io.BytesIO()
-    book = xlsxwriter.Workbook(stream, {"constant_memory": True})
+    book = xlsxwriter.Workbook(stream, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     sheet = book.add_worksheet("花名册")
     header = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
     for column, width in enumerate((12, 10, 36, 10, 14, 16, 20)):

@@ -160,7 +160,7 @@ def slips_workbook(slips: list[Slip], exam: Exam, url: str) -> bytes:
     import xlsxwriter
 
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})  # text is text
     title = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
     cell = book.add_format({"border": 1})
@@ -172,8 +172,8 @@ def slips_workbook(slips: list[Slip], exam: Exam, url: str) -> bytes:
     used_names: set[str] = set()
     for unit_path in sorted(by_unit):
         sheet = book.add_worksheet(_sheet_name(unit_path, used_names))
-        sheet.write(0, 0, f"{exam.title} 登录条（{unit_path}）", title)
-        sheet.write(1, 0, f"测试时间：{window}　网址：{url}　凭工号和访问码登录，访问码只能使用一次。")
+        sheet.write_string(0, 0, f"{exam.title} 登录条（{unit_path}）", title)
+        sheet.write_string(1, 0, f"测试时间：{window}　网址：{url}　凭工号和访问码登录，访问码只能使用一次。")
         sheet.write_row(3, 0, ["姓名", "单位", "工号", "访问码", "测试时间", "网址"], head)
         for row, slip in enumerate(sorted(by_unit[unit_path], key=lambda s: s.staff.staff_no), start=4):
             sheet.write_string(row, 0, slip.staff.name, cell)
