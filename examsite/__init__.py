@@ -24,6 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
+    from . import faults  # database faults answer 503; one log line per failed request
+    faults.init_app(app)
     _register_commands(app)
     app.wsgi_app = AutosaveGate(app)
     app.wsgi_app = security.behind_proxies(app)  # outermost: ProxyFix, Secure cookies over HTTPS

@@ -5,6 +5,10 @@ EXAMSITE_SECRET_KEY     required in production; development keeps one in instanc
 EXAMSITE_DATABASE_URL   SQLAlchemy URL; default SQLite under instance/
 EXAMSITE_UPLOAD_LIMIT_MB  largest upload accepted (default 20)
 EXAMSITE_GRACE_SECONDS  how long after a deadline answers given in time are still stored (default 120)
+EXAMSITE_DB_CONNECT_TIMEOUT     seconds to wait for a new PostgreSQL connection (default 5)
+EXAMSITE_DB_STATEMENT_TIMEOUT   seconds one PostgreSQL statement may run (default 30)
+EXAMSITE_DB_LOCK_TIMEOUT        seconds a PostgreSQL statement may wait for a lock (default 10)
+EXAMSITE_DB_POOL_TIMEOUT        seconds a request waits for a free pooled connection (default 10)
 EXAMSITE_TRUSTED_PROXIES  how many reverse proxies (nginx) stand in front and set X-Forwarded-For/-Proto/
                         -Host/-Port/-Prefix (default 0: none, those headers are ignored). Behind one nginx
                         that terminates TLS set 1: a request that came over HTTPS then sends every cookie
@@ -85,4 +89,45 @@ def from_environment(instance_path: str, secret: str | None = None) -> dict:
         # answers given before the deadline may arrive late over a weak network: they are stored
         # for this long after it, and the deadline closes an attempt only once it is over
         "SAVE_GRACE_SECONDS": int(os.environ.get("EXAMSITE_GRACE_SECONDS", "120")),
+        # a database that hangs (a lock held, a server overloaded or gone) makes requests fail
+        # fast with 503 and 数据库暂时无法访问 instead of hanging (extensions.engine_defaults())
+        "DB_CONNECT_TIMEOUT": _seconds("EXAMSITE_DB_CONNECT_TIMEOUT", 5),
+        "DB_STATEMENT_TIMEOUT": _seconds("EXAMSITE_DB_STATEMENT_TIMEOUT", 30),
+        "DB_LOCK_TIMEOUT": _seconds("EXAMSITE_DB_LOCK_TIMEOUT", 10),
+        "DB_POOL_TIMEOUT": _seconds("EXAMSITE_DB_POOL_TIMEOUT", 10),
     }
+
+
+def _seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+    if seconds <= 0:
+        raise ConfigError(f"{name} must be more than 0 seconds")
+    return seconds
+
+
+def engine_options(url, config) -> dict:
+    """Engine options for the database at ``url`` (an SQLAlchemy URL): the timeouts above.
+
+    PostgreSQL: libpq's connect_timeout, and statement_timeout and lock_timeout set for every
+    connection at its start (the server enforces them; a statement over them fails at once with
+    an error the app answers as 503). SQLite waits for the write lock for its busy timeout
+    (extensions.py) and has no statement timeout.
+    """
+    options: dict = {}
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return options  # one connection (StaticPool): nothing to wait for
+    options["pool_timeout"] = config["DB_POOL_TIMEOUT"]
+    if url.get_backend_name() == "postgresql":
+        milliseconds = lambda seconds: int(seconds * 1000)  # noqa: E731
+        options["connect_args"] = {
+            "connect_timeout": max(1, round(config["DB_CONNECT_TIMEOUT"])),
+            "options": f"-c statement_timeout={milliseconds(config['DB_STATEMENT_TIMEOUT'])}"
+                       f" -c lock_timeout={milliseconds(config['DB_LOCK_TIMEOUT'])}",
+        }
+    return options

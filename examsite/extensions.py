@@ -8,7 +8,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event, exc
+from sqlalchemy import MetaData, event, exc, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import Pool
@@ -27,7 +27,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class _SQLAlchemy(SQLAlchemy):
+    def _apply_driver_defaults(self, options, app) -> None:
+        """Flask-SQLAlchemy's defaults, then the timeouts of config.engine_options() for this
+        database (options given in SQLALCHEMY_ENGINE_OPTIONS win)."""
+        super()._apply_driver_defaults(options, app)
+        from .config import engine_options
+
+        for key, value in engine_options(make_url(options["url"]), app.config).items():
+            if key == "connect_args":
+                options["connect_args"] = {**value, **options.get("connect_args", {})}
+            else:
+                options.setdefault(key, value)
+
+
+db = _SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -39,14 +53,31 @@ bootstrap = Bootstrap5()
 # instead of failing. A transaction that reads and then writes must take the write lock up
 # front (BEGIN IMMEDIATE, see write_transaction()): once another writer has committed after
 # its read, SQLite refuses its write at once, busy timeout or not.
+# synchronous=FULL: in WAL mode every commit is flushed to disk before it returns, so an answer
+# the server acknowledged survives a power cut (NORMAL may lose the last commits; README 部署
+# has the measured cost).
 @event.listens_for(Engine, "connect")
 def _sqlite_connection(dbapi_connection, connection_record):
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None  # transactions begin in _sqlite_begin
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000", "foreign_keys=ON"):
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=30000", "foreign_keys=ON"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
+
+
+# An SQLite connection opened while the database file (or its folder) was not writable stays
+# read-only for good, even once the file is fixed: such an error counts as a disconnect, so the
+# pool drops this connection and every other pooled one, and the next request opens afresh.
+SQLITE_UNWRITABLE = ("attempt to write a readonly database", "unable to open database file",
+                     "readonly database")
+
+
+@event.listens_for(Engine, "handle_error")
+def _sqlite_unwritable(context):
+    error = context.original_exception
+    if isinstance(error, sqlite3.OperationalError) and any(text in str(error) for text in SQLITE_UNWRITABLE):
+        context.is_disconnect = True
 
 
 @event.listens_for(Engine, "begin")

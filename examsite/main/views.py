@@ -1,4 +1,4 @@
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -40,5 +40,20 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """For load balancers and benchmarks: answers without touching the database."""
+    """For load balancers and monitoring: the database answers (SELECT 1) and, on SQLite, its
+    file can be written; else 503 with the Chinese message (the log names the file to fix)."""
+    from ..faults import DATABASE_DOWN, database_message, unwritable_sqlite_file
+
+    try:
+        db.session.execute(select(1))
+        unwritable = unwritable_sqlite_file()
+    except Exception as error:  # the database is down: say so, once, as faults.py logs it
+        db.session.rollback()
+        current_app.logger.error("GET /healthz → 503 %s", database_message(error))
+        return {"status": "unavailable", "error": DATABASE_DOWN}, 503
+    finally:
+        db.session.rollback()  # end the read (on SQLite it would hold back the WAL checkpoint)
+    if unwritable is not None:
+        current_app.logger.error("GET /healthz → 503 %s", database_message())  # which file to fix
+        return {"status": "unavailable", "error": DATABASE_DOWN}, 503
     return {"status": "ok"}
