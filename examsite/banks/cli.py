@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..extensions import db
+from ..extensions import db, write_transaction
 from . import services
 from .readers import parse_bank
 
@@ -13,7 +13,13 @@ bank_cli = AppGroup("bank", help="题库：解析与导入。")
 
 
 def _read(path: str) -> tuple[str, bytes]:
+    """The file's name and bytes; a file over the upload limit is refused before it is read."""
     file = Path(path)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    size = file.stat().st_size
+    if limit is not None and size > limit:
+        raise click.ClickException(f"文件有 {size / 1048576:.1f} MB，超过了 {limit / 1048576:g} MB 的上传上限"
+                                   f"（EXAMSITE_UPLOAD_LIMIT_MB）。")
     return file.name, file.read_bytes()
 
 
@@ -46,7 +52,9 @@ def parse_command(file: str, as_json: bool) -> None:
 def import_command(file: str, name: str, again: bool) -> None:
     """Import FILE as a new bank NAME: every question, or none when there is any error."""
     filename, data = _read(file)
-    result = services.parse_upload(filename, data, current_app.config["MAX_CONTENT_LENGTH"])
+    result = parse_bank(filename, data, current_app.config["MAX_CONTENT_LENGTH"])  # before the write lock
+    write_transaction()
+    result = services.check_against_banks(result)
     for problem in result.errors:
         click.echo(f"错误  {problem}", err=True)
     try:

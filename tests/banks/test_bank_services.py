@@ -270,3 +270,23 @@ def test_unconfirmed_uploads_are_dropped_after_a_day(db):
     db.session.commit()
     assert db.session.scalars(select(BankUpload.filename)).all() == ["新.txt"]
     assert db.session.scalar(select(func.count()).where(BankUpload.id == old_id, BankUpload.filename == "旧.txt")) == 0
+
+
+def test_cli_refuses_a_hostile_file_with_a_chinese_message(runner, tmp_path, db):
+    from ..test_hostile_uploads import entity_expansion, xlsx_bomb
+
+    for name, data in (("炸弹.xlsx", xlsx_bomb()), ("实体.docx", entity_expansion(True))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        parsed = runner.invoke(args=["bank", "parse", str(path)])
+        assert parsed.exit_code == 1 and ("解压后超过" in parsed.output or "DTD" in parsed.output), parsed.output
+        imported = runner.invoke(args=["bank", "import", str(path), "--name", "恶意"])
+        assert imported.exit_code == 1 and "没有导入任何题目" in imported.output, imported.output
+    assert db.session.scalars(select(Bank)).all() == []
+
+
+def test_cli_refuses_a_file_over_the_upload_limit_before_reading_it(runner, tmp_path, app):
+    path = tmp_path / "大.txt"
+    path.write_bytes(b"1." * (app.config["MAX_CONTENT_LENGTH"] // 2 + 1))
+    result = runner.invoke(args=["bank", "parse", str(path)])
+    assert result.exit_code == 1 and "超过了" in result.output and "上传上限" in result.output
