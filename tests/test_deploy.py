@@ -235,7 +235,11 @@ def test_two_app_servers_behind_nginx_share_one_database(db, database_url, nginx
                 acknowledged[(attempt, question)] = answer
         assert len(acknowledged) == 30
 
-        logs = [server.requests_logged() for server in servers]
+        for _ in range(30):  # gunicorn writes an access log line just after its answer
+            logs = [server.requests_logged() for server in servers]
+            if sum("/answers" in line for lines in logs for line in lines) >= 30:
+                break
+            time.sleep(0.1)
         started_on = [i for i, lines in enumerate(logs) if any(re.search(r"POST /my/exams/\d+/start", x) for x in lines)]
         saves = [sum("/answers" in line for line in lines) for lines in logs]
         assert started_on and all(count > 0 for count in saves), (started_on, saves)  # both served saves
