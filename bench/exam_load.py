@@ -205,7 +205,8 @@ def examinee(number: int, job: dict, barrier, logins: threading.Semaphore, timin
     if page is None:
         return
     attempt = ATTEMPT.search(page).group(1)
-    csrf = re.search(r'data-csrf="([^"]+)"', page).group(1)
+    save_token = re.search(r'data-save-token="([^"]+)"', page).group(1)
+    writer = f"bench{number:05d}"  # take.js: random for each page load; its changes counted from 1
     options: dict[str, list[str]] = {}
     for question, value in OPTION.findall(page):
         options.setdefault(question, []).append(value)
@@ -216,9 +217,10 @@ def examinee(number: int, job: dict, barrier, logins: threading.Semaphore, timin
             return
         if args.think:
             time.sleep(args.think * rng.uniform(0.5, 1.5))
-        payload = json.dumps({"question": int(question), "response": rng.choice(options[question]), "seq": seq})
+        payload = json.dumps({"question": int(question), "response": rng.choice(options[question]), "seq": seq,
+                              "writer": writer})
         status, data, _ = browser.request("save", "POST", f"/my/attempts/{attempt}/answers", payload,
-                                          {"Content-Type": "application/json", "X-CSRFToken": csrf})
+                                          {"Content-Type": "application/json", "X-Save-Token": save_token})
         if status != 200 or '"saved":true' not in data.replace(" ", ""):
             errors.append(f"save {status} {data[:80]}")
         else:

@@ -218,6 +218,7 @@ def _upsert(dialect: str):
         "SELECT attempt.id, :question_id, :response, :client_seq, :writer, :saved_at "
         "FROM attempt JOIN staff ON staff.id = attempt.staff_id JOIN \"user\" ON \"user\".id = staff.user_id "
         "WHERE attempt.id = :attempt_id AND attempt.seed = :seed AND attempt.deadline = :kept_deadline "
-        "AND attempt.submitted_at IS NULL AND \"user\".id = :user_id AND \"user\".active AND \"user\".session_epoch = :epoch "
+        "AND attempt.submitted_at IS NULL AND \"user\".id = :user_id AND \"user\".active "
+        "AND \"user\".session_epoch = :epoch "
         "AND \"user\".role = 'examinee'" + lock + " " + NEWER_ANSWER_WINS).bindparams(
         bindparam("kept_deadline", type_=Attempt.__table__.c.deadline.type))
