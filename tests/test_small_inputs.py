@@ -3,6 +3,7 @@ strings and forms, malformed multipart, huge form fields. Exports write text as 
 or name beginning with "=" is never a formula."""
 import io
 import json
+import re
 from datetime import datetime, timedelta
 
 import openpyxl
@@ -71,18 +72,21 @@ def test_integers_too_big_and_odd_numbers_are_404_or_400(world, app):
 # werkzeug leaves the spooled file of a multipart body it refused half-way for the collector to close
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_deep_json_and_broken_bodies_are_bad_requests(world, app):
-    attempt = world["attempt"]
+    attempt = factories.sit(world["exam"], factories.examinee("0002"), submit=False)  # still answering
     examinee = AuthActions(app.test_client())
-    examinee.login("0001", PASSWORD)
+    examinee.login("0002", PASSWORD)
+    # with the page's own save token, so that the body itself is what gets judged
+    page = examinee.client.get(f"/my/attempts/{attempt.id}").get_data(as_text=True)
+    saving = {"X-Save-Token": re.search(r'data-save-token="([^"]+)"', page).group(1)}
     for depth in (30_000, 100_000):  # under the autosave gate's limit, and over it
         body = "[" * depth + "]" * depth
         response = examinee.client.post(f"/my/attempts/{attempt.id}/answers", data=body,
-                                        content_type="application/json", headers={"X-CSRFToken": examinee.token})
-        assert 400 <= response.status_code < 500, (depth, response.status_code)
+                                        content_type="application/json", headers=saving)
+        assert response.status_code == 400, (depth, response.status_code)
+        assert response.get_json()["error"] == "请求格式不正确。"
     deep = {"question": json.loads("[" * 50 + "]" * 50), "response": "A", "seq": 1}
-    response = examinee.client.post(f"/my/attempts/{attempt.id}/answers", json=deep,
-                                    headers={"X-CSRFToken": examinee.token})
-    assert 400 <= response.status_code < 500
+    response = examinee.client.post(f"/my/attempts/{attempt.id}/answers", json=deep, headers=saving)
+    assert response.status_code == 400
     with app.test_request_context(data="[" * 100_000 + "]" * 100_000, content_type="application/json"):
         from flask import request
         assert request.get_json(silent=True) is None
