@@ -109,6 +109,7 @@ def test_deep_json_and_broken_bodies_are_bad_requests(world, app):
                                                      "file": (io.BytesIO(b"x"), "a.xlsx")})
     assert huge_field.status_code in (400, 413)
     import gc
+    del response, huge_field  # the responses hold their requests, and these the half-read files
     gc.collect()  # the half-read files are closed here, under this test's filter
 
 
