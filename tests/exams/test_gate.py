@@ -2,8 +2,6 @@
 import json
 from datetime import timedelta
 
-import pytest
-from flask import request_started
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -19,16 +17,6 @@ from .test_autosave import _taking as _taking_a_test
 def _taking(auth, client, db):
     factories.bank()
     return _taking_a_test(auth, client, db)
-
-
-@pytest.fixture
-def requests_built(app):
-    """How many requests reached Flask."""
-    built = []
-    record = lambda sender, **extra: built.append(sender)  # noqa: E731
-    request_started.connect(record, app)
-    yield built
-    request_started.disconnect(record, app)
 
 
 def _stored(db) -> dict:

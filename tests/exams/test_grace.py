@@ -8,7 +8,6 @@ long is left, and every save's reply tells it, from the deadline as the database
 from datetime import timedelta
 
 import pytest
-from flask import request_started
 from sqlalchemy import select
 
 from examsite import clock, config
@@ -27,16 +26,6 @@ DEADLINE = START + timedelta(minutes=30)
 def _taking(auth, client, db):
     factories.bank()
     return _taking_a_test(auth, client, db)
-
-
-@pytest.fixture
-def requests_built(app):
-    """How many requests reached Flask (a save the gate stored never does)."""
-    built = []
-    record = lambda sender, **extra: built.append(sender)  # noqa: E731
-    request_started.connect(record, app)
-    yield built
-    request_started.disconnect(record, app)
 
 
 def _stored(db) -> dict:

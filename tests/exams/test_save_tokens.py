@@ -3,13 +3,10 @@ by the gate (before Flask) and by the full way (the Flask view alone), with the 
 reads: a 401 in JSON that asks for a new login, never a redirect."""
 from datetime import datetime, timedelta
 
-import pytest
-from flask import request_started
 from sqlalchemy import select, text
 
 from examsite import clock
 from examsite.exams import autosave, save_tokens
-from examsite.exams.gate import AutosaveGate
 from examsite.exams.taking import LOGIN_LOST
 from examsite.models import Answer, Attempt, User
 
@@ -55,24 +52,6 @@ def test_a_tampered_or_foreign_token_reads_as_none():
 
     bare = base64.urlsafe_b64encode(hmac.new(SECRET.encode(), message.encode(), hashlib.sha256).digest())
     assert save_tokens.read(SECRET, message + "." + bare.rstrip(b"=").decode(), 41, at=until) is None
-
-
-@pytest.fixture
-def requests_built(app):
-    built = []
-    record = lambda sender, **extra: built.append(sender)  # noqa: E731
-    request_started.connect(record, app)
-    yield built
-    request_started.disconnect(record, app)
-
-
-@pytest.fixture(params=["gate", "full"])
-def way(request, monkeypatch):
-    """"gate": the app as served (the gate in front of Flask); "full": the gate passes every
-    save on, so the save view alone checks the token."""
-    if request.param == "full":
-        monkeypatch.setattr(AutosaveGate, "_quick", lambda *args: None)
-    return request.param
 
 
 def _taking(db, auth, client, number="0001"):

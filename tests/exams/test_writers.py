@@ -1,12 +1,9 @@
 """Two devices on one attempt: the order of writes never depends on the browsers' clocks, and a
 save is acknowledged only when it was stored — the quick way (the gate) and the full way alike."""
-import pytest
-from flask import request_started
 from sqlalchemy import select
 
 from examsite import clock
 from examsite.exams import autosave
-from examsite.exams.gate import AutosaveGate
 from examsite.models import Answer, Attempt
 
 from .. import factories
@@ -15,22 +12,6 @@ from ..factories import PASSWORD
 from .test_attempts import START, save, start
 
 AHEAD = 1_780_000_000_000 + 3_600_000  # an old page's seq was Date.now(): this device's clock runs an hour ahead
-
-
-@pytest.fixture
-def requests_built(app):
-    built = []
-    record = lambda sender, **extra: built.append(sender)  # noqa: E731
-    request_started.connect(record, app)
-    yield built
-    request_started.disconnect(record, app)
-
-
-@pytest.fixture(params=["gate", "full"])
-def way(request, monkeypatch):
-    if request.param == "full":
-        monkeypatch.setattr(AutosaveGate, "_quick", lambda *args: None)  # every save goes the full way
-    return request.param
 
 
 def _row(db, attempt_id, question_id):
