@@ -10,7 +10,7 @@ bounded in count and time) play the examinees in three phases, as a test morning
 3. answers: each saves every answer, one request at a time, ``--think`` seconds apart (0: as
    fast as the server answers, which measures capacity), then submits.
 
-The same server then serves a trivial endpoint (/healthz) to the same number of connections
+The same server then serves a trivial endpoint (/livez, no database) to the same number of connections
 from the same drivers: its rate is the ceiling that saves/s is compared with. Afterwards the
 database is checked for lost answers. Loopback only.
 """
@@ -234,7 +234,7 @@ def hammer(number: int, job: dict, barrier, logins, timings: dict, errors: list)
     browser = Browser(job["port"], timings, errors)
     barrier.wait(timeout=job["args"].time_limit)
     for _ in range(job["args"].answers):
-        browser.request("healthz", "GET", "/healthz")
+        browser.request("healthz", "GET", "/livez")
 
 
 def driver(target, numbers: list[int], job: dict, barrier, results) -> None:
@@ -309,7 +309,7 @@ def run(name: str, url: str, args) -> None:
     print(f"starts                 {len(starts)} within {rate(starts)[1]:.1f} s, {percentiles(starts)}")
     print(f"saves                  {len(saves)} at {save_rate:.0f}/s, {percentiles(saves)}")
     print(f"submits                {percentiles(timings.get('submit', []))}")
-    print(f"ceiling (/healthz)     {ceiling:.0f}/s, {percentiles(health.get('healthz', []))}"
+    print(f"ceiling (/livez)       {ceiling:.0f}/s, {percentiles(health.get('healthz', []))}"
           f"{', errors ' + str(len(health_errors)) if health_errors else ''}")
     print(f"saves/s ÷ ceiling      {save_rate / ceiling:.2f}" if ceiling else "saves/s ÷ ceiling      -")
     print(f"errors                 {len(errors)}{' — ' + '; '.join(sorted(set(errors))[:5]) if errors else ''}")

@@ -171,3 +171,12 @@ def test_a_read_only_sqlite_file_recovers_once_fixed_without_a_restart(tmp_path)
         stored = dict(_db.session.execute(text("SELECT question_id, response FROM answer")).all())
         _db.engine.dispose()
     assert stored == {questions[0]: '"A"', questions[1]: '"C"'} or stored == {questions[0]: "A", questions[1]: "C"}
+
+
+def test_livez_answers_without_the_database(client, db, monkeypatch):
+    """The liveness probe (and the benchmarks' trivial endpoint) asks nothing of the database."""
+    from examsite.extensions import db as database
+
+    monkeypatch.setattr(database.session, "execute", lambda *a, **k: (_ for _ in ()).throw(AssertionError("db")))
+    response = client.get("/livez")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}

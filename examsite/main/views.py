@@ -38,6 +38,13 @@ def home():
     return redirect(url_for("take.home"))
 
 
+@bp.get("/livez")
+def livez():
+    """The process answers, without touching the database: for a load balancer's liveness probe,
+    and the trivial endpoint the benchmarks compare the autosave with (/healthz asks the database)."""
+    return {"status": "ok"}
+
+
 @bp.get("/healthz")
 def healthz():
     """For load balancers and monitoring: the database answers (SELECT 1) and, on SQLite, its
