@@ -202,3 +202,19 @@ def test_a_closed_tests_results_do_not_move_with_a_later_roster(day, app, db):
             [r for r in export_before[name].iter_rows(min_row=2, values_only=True)], name
     absent = admin.client.get(f"/exams/{exam.id}/results/people?list=absent").get_data(as_text=True)
     assert "城关5" in absent and "新人1" not in absent
+
+
+def test_the_minute_job_fixes_who_was_expected_once_a_test_has_closed(day, runner, db):
+    exam, other, _, _ = day
+    assert "固定了" not in runner.invoke(args=["exam", "close-expired"]).output  # both still open
+    assert db.session.scalar(select(func.count()).select_from(ExpectedExaminee)) == 0
+    clock.freeze(START + timedelta(hours=3))
+    output = runner.invoke(args=["exam", "close-expired"]).output
+    assert "固定了 2 个已结束测试的应参加名单" in output
+    db.session.expire_all()
+    stored = dict(db.session.execute(select(ExpectedExaminee.exam_id, func.count())
+                                     .group_by(ExpectedExaminee.exam_id)).all())
+    assert stored == {exam.id: 80, other.id: 40}
+    again = runner.invoke(args=["exam", "close-expired"]).output
+    assert "固定了" not in again  # once only
+    assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "exam.expected")) == 2
