@@ -82,3 +82,12 @@ def is_locked(user_id: int) -> bool:
 def locked_condition(user_id_column):
     """For a list filter: accounts locked from some address now."""
     return exists().where(table.c.user_id == user_id_column, table.c.locked_until > now())
+
+
+def purge(older_than: timedelta = timedelta(days=1)) -> int:
+    """Forget counts nobody added to for ``older_than`` and no lock holds (the minute's cron
+    job): a wrong guess long ago no longer brings a lock closer. The caller commits."""
+    moment = now()
+    return db.session.execute(delete(table).where(
+        table.c.updated_at < moment - older_than,
+        (table.c.locked_until.is_(None)) | (table.c.locked_until <= moment))).rowcount

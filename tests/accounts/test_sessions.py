@@ -159,3 +159,24 @@ def test_obvious_passwords_are_refused(candidate, problem):
 def test_a_sound_password_passes():
     assert passwords.password_problem("晴天-Lake-2719", "0042") is None
     assert passwords.password_problem("river-stone-88", "0042") is None
+
+
+def test_the_minute_job_forgets_old_counts_but_not_a_lock(db, runner):
+    from datetime import timedelta
+
+    from examsite import clock
+
+    factories.user("clerk", "admin")
+    clerk = db.session.scalar(select(User.id).where(User.username == "clerk"))
+    moment = clock.now()
+    db.session.add_all([
+        LoginThrottle(user_id=clerk, address="10.0.0.1", failures=3, updated_at=moment - timedelta(days=2)),
+        LoginThrottle(user_id=clerk, address="10.0.0.2", failures=2, updated_at=moment - timedelta(minutes=5)),
+        LoginThrottle(user_id=clerk, address="10.0.0.3", failures=0, updated_at=moment - timedelta(days=2),
+                      locked_until=moment + timedelta(minutes=10)),
+    ])
+    db.session.commit()
+    assert runner.invoke(args=["exam", "close-expired"]).exit_code == 0
+    db.session.expire_all()
+    left = set(db.session.scalars(select(LoginThrottle.address)))
+    assert left == {"10.0.0.2", "10.0.0.3"}  # a fresh count and a lock that still holds stay
