@@ -18,3 +18,15 @@ def answer_first_and_submit(page) -> None:
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="交卷").click()
     expect(page.locator("#score")).to_contain_text("得分")
+
+
+def enter_with_code(page, live_server: str, staff_no: str, code: str) -> None:
+    """Enter with a slip's 工号 and one-time code, as far as the page asking for a password."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/login")
+    page.get_by_role("link", name="用工号和访问码进入").click()
+    page.get_by_label("工号").fill(staff_no)
+    page.get_by_label("访问码（登录条上的 8 位字母数字）").fill(code)
+    page.get_by_role("button", name="进入测试").click()
+    expect(page.get_by_text("请先设置一个密码")).to_be_visible()

@@ -15,7 +15,7 @@ from examsite.models import Attempt, AuditLog, Staff, Tier, Unit, User
 from .. import factories
 from ..factories import PASSWORD
 from ..spreadsheets import workbook
-from .actions import log_in
+from .actions import enter_with_code, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,15 +50,6 @@ def context(browser):
     yield new
     for one in made:
         one.close()
-
-
-def enter_with_code(page, live_server: str, staff_no: str, code: str) -> None:
-    page.goto(f"{live_server}/login")
-    page.get_by_role("link", name="用工号和访问码进入").click()
-    page.get_by_label("工号").fill(staff_no)
-    page.get_by_label("访问码（登录条上的 8 位字母数字）").fill(code)
-    page.get_by_role("button", name="进入测试").click()
-    expect(page.get_by_text("请先设置一个密码")).to_be_visible()
 
 
 def set_password(page, password: str) -> None:

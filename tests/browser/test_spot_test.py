@@ -10,7 +10,7 @@ from examsite.models import Attempt
 
 from .. import factories
 from ..factories import PASSWORD
-from .actions import answer_first_and_submit, log_in
+from .actions import answer_first_and_submit, enter_with_code, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,12 +50,7 @@ def test_draw_assign_slips_and_take_with_a_code(db, live_server, browser, tmp_pa
     name, _, staff_no, code = rows[0][:4]
     person = browser.new_context(locale="zh-CN")
     page = person.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_role("link", name="用工号和访问码进入").click()
-    page.get_by_label("工号").fill(staff_no)
-    page.get_by_label("访问码（登录条上的 8 位字母数字）").fill(code)
-    page.get_by_role("button", name="进入测试").click()
-    expect(page.get_by_text("请先设置一个密码")).to_be_visible()
+    enter_with_code(page, live_server, staff_no, code)
     page.get_by_label("新密码（至少 8 位）").fill("my-own-password")
     page.get_by_label("再输入一次").fill("my-own-password")
     page.get_by_role("button", name="设置密码").click()
