@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from .accounts import throttle
 from .accounts.provisioning import ensure_accounts_for_all
 from .accounts.services import create_user, generate_password
 from .audit.services import record
@@ -105,7 +106,7 @@ def demo_accounts(units: dict[str, Unit]) -> list[tuple[str, str, str]]:
             user = create_user(username, password, role, display, unit=unit)
         else:
             user.set_password(password)
-            user.failed_logins, user.locked_until = 0, None
+            throttle.clear(user.id)  # a demo account locked by wrong guesses is let in again
         if staff is not None:
             staff.user = user
         printed.append((role, username, password))

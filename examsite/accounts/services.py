@@ -58,7 +58,7 @@ def authenticate(username: str, password: str, address: str, *, max_failures: in
     if refusal:
         return LoginResult(None, refusal)
     throttle.succeeded(user.id, address)
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now()
+    user.last_login_at = now()
     return LoginResult(user)
 
 

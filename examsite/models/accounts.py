@@ -40,9 +40,9 @@ class User(UserMixin, db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     #: a disabled account cannot log in
     active: Mapped[bool] = mapped_column(default=True)
-    #: wrong passwords since the last good login
+    #: no longer used: wrong guesses are counted per account and address in LoginThrottle
     failed_logins: Mapped[int] = mapped_column(default=0)
-    #: no login accepted before this time (naive UTC)
+    #: no longer used (see LoginThrottle); kept until a migration drops it
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
