@@ -209,7 +209,7 @@ def demo_finished_exam(share: float = 0.9) -> Exam | None:
 
 def _demo_response(item: dict, right: bool, rng: random.Random):
     """A right answer, or a plausible wrong one, as the test page would send it."""
-    from .banks.parser import LETTERS
+    from .banks.parsed import LETTERS
 
     key = item["answer"]
     if item["type"] == "judge":

@@ -2,8 +2,8 @@
 from dataclasses import dataclass
 
 from ..models import QUESTION_TYPES, Question
-from .parser import LETTERS
-from .parser import Question as ParsedQuestion
+from .parsed import LETTERS
+from .parsed import Question as ParsedQuestion
 
 
 @dataclass

@@ -10,8 +10,9 @@ from ..clock import now
 from ..extensions import db
 from ..kept_uploads import keep
 from ..models import QUESTION_TYPES, Bank, BankUpload, Question
-from .parser import LETTERS, Draft, ParseResult, Problem, settle
-from .parser import Question as ParsedQuestion
+from .parsed import LETTERS, Draft, ParseResult, Problem
+from .settle import settle
+from .parsed import Question as ParsedQuestion
 from .readers import XLSX_COLUMNS, parse_bank
 
 

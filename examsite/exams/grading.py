@@ -4,7 +4,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..banks.parser import LETTERS
+from ..banks.parsed import LETTERS
 
 ALL_OR_NOTHING = "all_or_nothing"
 PARTIAL = "partial"

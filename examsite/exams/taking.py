@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import role_required
-from ..banks.parser import LETTERS
+from ..banks.parsed import LETTERS
 from ..clock import now
 from ..extensions import csrf, db, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam

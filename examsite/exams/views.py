@@ -13,7 +13,7 @@ from ..accounts.access import role_required
 from ..accounts.forms import ReasonForm, SlipForm
 from ..accounts.scope import exams_concerning, require_exam, require_staff, scope_unit, units_in_scope
 from ..banks.display import shown
-from ..banks.parser import LETTERS
+from ..banks.parsed import LETTERS
 from ..clock import from_local, now, to_local
 from ..extensions import db, posts_lock_first, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam, PaperPlan, Tier, Unit

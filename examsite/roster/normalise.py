@@ -7,12 +7,12 @@ minority names (阿依古丽·买买提).
 import re
 import unicodedata
 
+from ..headers import header_key  # noqa: F401 (the roster's name for it)
 from ..masking import mask_id_number
 
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 # the middle dot of a transliterated name and the characters typed for it
 _DOTS = re.compile(r"\s*[·・•‧･∙⋅●.．。]\s*")
-_REMARK = re.compile(r"[(（][^)）]*[)）]")
 # the levels of a path written with /, \, -, — or >; failing those, with spaces
 _PATH_SEPARATORS = re.compile(r"\s*(?:[/\\>]|[-—–]+)\s*")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -24,11 +24,6 @@ def squash(text: str) -> str:
     """Full-width forms folded (ＡＢ１ → AB1) and every space removed: the key two spellings
     of one unit, header or 工号 share."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text or ""))
-
-
-def header_key(text: str) -> str:
-    """'工 号\\n（必填）' → '工号': spaces, line breaks, remarks in brackets and * marks removed."""
-    return _REMARK.sub("", squash(text)).replace("*", "")
 
 
 def person_name(text: str) -> str:

@@ -9,7 +9,8 @@ skipped and said so.
 import re
 from dataclasses import dataclass, field
 
-from .normalise import check_id_number, header_key, person_name, squash, unit_parts
+from ..headers import alias_table, find_header as find_header_row
+from .normalise import check_id_number, person_name, squash, unit_parts
 from .reader import Sheet
 
 COLUMNS = {
@@ -25,9 +26,8 @@ LABELS = {"staff_no": "工号", "name": "姓名", "unit": "单位", "tier": "干
           "id_number": "身份证号"}
 REQUIRED = ("staff_no", "name", "unit")
 MAX_LENGTHS = {"staff_no": 40, "name": 60, "position": 100, "rank": 40}
-HEADER_SEARCH_ROWS = 10
 _SUBTOTAL = re.compile(r"合\s*计|小\s*计|总\s*计|共\s*计")
-_BY_KEY = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+_BY_KEY = alias_table(COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -91,15 +91,7 @@ def places(spots: list[tuple[str, int]]) -> str:
 
 def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     """(index in sheet.rows, column of each field) of the first row naming 工号 and 姓名."""
-    for index, (_, cells, _) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
-        for position, cell in enumerate(cells):
-            name = _BY_KEY.get(header_key(cell))
-            if name and name not in columns:
-                columns[name] = position
-        if "staff_no" in columns and "name" in columns:
-            return index, columns
-    return None
+    return find_header_row([cells for _, cells, _ in sheet.rows], _BY_KEY, ("staff_no", "name"))
 
 
 def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str, str]) -> Parsed:

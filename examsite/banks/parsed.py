@@ -1,0 +1,89 @@
+"""What reading a bank produces: lines in, drafts on the way, questions and problems out. Pure."""
+from dataclasses import dataclass, field
+
+from .text import fingerprint
+
+TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
+LETTERS = "ABCDEFGH"
+
+
+@dataclass
+class Line:
+    """One line of a bank: its number in the file (line, or paragraph of a .docx) and text.
+
+    ``numbered`` is set by the .docx reader when Word's automatic list numbering, which is
+    not part of the text, marks the paragraph as a 'question', an 'option' or a 'section'.
+    """
+
+    number: int
+    text: str
+    numbered: str | None = None
+    #: spans of ``text`` set apart by formatting, as (start, end, mark) with mark a name such
+    #: as "红色字" or "加粗下划线"; set by the .docx reader, used to read answers marked so
+    marks: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+    #: what ``line`` counts: 行 in a text file, 段 (paragraphs) in a Word file
+    unit: str = "行"
+
+    def __str__(self) -> str:
+        return f"第 {self.line} {self.unit}：{self.message}" if self.line else self.message
+
+
+@dataclass
+class Question:
+    type: str
+    stem: str
+    options: list[str]
+    answer: object
+    explanation: str | None
+    source: str | None
+    points: float | None
+    line: int
+    difficulty: int | None = None
+
+    def to_json(self) -> dict:
+        return {"type": self.type, "stem": self.stem, "options": self.options, "answer": self.answer,
+                "explanation": self.explanation, "source": self.source, "points": self.points,
+                "line": self.line}
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.stem, self.options)
+
+
+@dataclass
+class ParseResult:
+    questions: list[Question] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    #: what the line numbers count (行 or 段)
+    unit: str = "行"
+
+    def to_json(self) -> dict:
+        return {
+            "unit": self.unit,
+            "questions": [q.to_json() for q in self.questions],
+            "errors": [{"line": p.line, "message": p.message} for p in self.errors],
+            "warnings": [{"line": p.line, "message": p.message} for p in self.warnings],
+        }
+
+
+@dataclass
+class Draft:
+    """A question as read so far, before its type and answer are settled."""
+
+    line: int
+    declared: str | None = None  # the section's type
+    points: float | None = None
+    stem: list[str] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)
+    answer: str | None = None
+    answer_line: int | None = None
+    explanation: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    difficulty: str | None = None

@@ -1,0 +1,48 @@
+"""Finding the header row of a table typed by hand (a roster sheet, a bank in Excel or in a
+Word table). Pure.
+
+Title rows and notes sit above the header; columns come in any order and in several
+spellings (工号 / 人员编号, 题干 / 试题内容), with spaces, line breaks and remarks such as
+（必填） inside the cell. A header is the first of the top rows that names the required fields.
+"""
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_REMARK = re.compile(r"[(（][^)）]*[)）]")
+#: how far down a sheet the header may be
+SEARCH_ROWS = 10
+
+
+def header_key(text: str) -> str:
+    """'工 号\\n（必填）' → '工号': width folded, spaces, line breaks, remarks in brackets and *
+    marks removed, letters upper-cased."""
+    folded = _SPACES.sub("", unicodedata.normalize("NFKC", str(text or "")))
+    return _REMARK.sub("", folded).replace("*", "").upper()
+
+
+def columns_of(cells: list[str], aliases: dict[str, str]) -> dict[str, int]:
+    """The position of each field named in ``cells``; ``aliases`` maps header_key(spelling) → field.
+    The first column of a field wins."""
+    columns: dict[str, int] = {}
+    for position, cell in enumerate(cells):
+        name = aliases.get(header_key(cell))
+        if name and name not in columns:
+            columns[name] = position
+    return columns
+
+
+def find_header(rows: list[list[str]], aliases: dict[str, str], required: tuple[str, ...],
+                search: int = SEARCH_ROWS) -> tuple[int, dict[str, int]] | None:
+    """(index in ``rows``, column of each field) of the first of the top ``search`` rows that
+    names every ``required`` field, or None."""
+    for index, cells in enumerate(rows[:search]):
+        columns = columns_of(cells, aliases)
+        if all(name in columns for name in required):
+            return index, columns
+    return None
+
+
+def alias_table(spellings: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """{field: (spelling, …)} → {header_key(spelling): field}."""
+    return {header_key(spelling): name for name, names in spellings.items() for spelling in names}
