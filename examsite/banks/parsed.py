@@ -57,17 +57,34 @@ class Question:
 
 
 @dataclass
+class Rejected:
+    """A question found but not taken for its errors, kept so the preview can show it where
+    it is, marked."""
+
+    line: int
+    stem: str
+    options: list[str]
+    answer: str | None
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "stem": self.stem, "options": self.options, "answer": self.answer}
+
+
+@dataclass
 class ParseResult:
     questions: list[Question] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     #: what the line numbers count (行 or 段)
     unit: str = "行"
+    #: the questions found with errors, in file order
+    rejected: list[Rejected] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
             "unit": self.unit,
             "questions": [q.to_json() for q in self.questions],
+            "rejected": [r.to_json() for r in self.rejected],
             "errors": [{"line": p.line, "message": p.message} for p in self.errors],
             "warnings": [{"line": p.line, "message": p.message} for p in self.warnings],
         }

@@ -9,7 +9,7 @@ the original. Every line that fits nowhere is reported: silence is the worst fai
 """
 import re
 
-from .parsed import LETTERS, TYPE_NAMES, Draft, Line, ParseResult, Problem, Question  # noqa: F401 (the parser's vocabulary)
+from .parsed import LETTERS, TYPE_NAMES, Draft, Line, ParseResult, Problem, Question, Rejected  # noqa: F401 (the parser's vocabulary)
 from .settle import INLINE_CHOICE_RE, settle
 from .text import fold
 
@@ -160,6 +160,7 @@ class Parser:
         self._finish()
         if problems:
             self.result.errors.extend(problems)
+            self.result.rejected.append(_rejected(draft))
             return
         self.current = draft
         self._finish()
@@ -231,6 +232,7 @@ class Parser:
             return
         question = settle(draft, self.result)
         if question is None:
+            self.result.rejected.append(_rejected(draft))
             return
         earlier = self.seen.get(question.fingerprint)
         if earlier is not None:
@@ -274,6 +276,11 @@ def _split_trailing_answer(text: str) -> tuple[str, str | None]:
         return text, None
     return text[:match.end(1)], text[match.start(2):match.end(2)]
 
+
+
+def _rejected(draft: Draft) -> Rejected:
+    return Rejected(draft.line, "\n".join(part for part in draft.stem if part).strip(),
+                    [option.strip() for option in draft.options], draft.answer)
 
 
 def _clip(text: str, size: int = 30) -> str:

@@ -134,7 +134,7 @@ def test_cli_parse_json(runner, tmp_path, db):
     result = runner.invoke(args=["bank", "parse", str(path), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"questions", "errors", "warnings", "unit"} and data["unit"] == "行"
+    assert set(data) == {"questions", "rejected", "errors", "warnings", "unit"} and data["unit"] == "行"
     first = data["questions"][0]
     assert set(first) == {"type", "stem", "options", "answer", "explanation", "source", "points", "line"}
     assert first["answer"] == "C" and first["points"] == 2.0 and first["line"] == 2
