@@ -6,7 +6,7 @@ from ..forms import BaseForm
 
 
 class BankUploadForm(BaseForm):
-    file = FileField("题库文件（.docx、.txt 或 .xlsx）", validators=[FileRequired("请选择要上传的文件。")])
+    file = FileField("题库文件（.docx、.txt、.xlsx 或 .pdf）", validators=[FileRequired("请选择要上传的文件。")])
     submit = SubmitField("上传并预览")
 
 
@@ -15,6 +15,7 @@ class BankConfirmForm(BaseForm):
     name = StringField("题库名称", validators=[DataRequired("请填写题库名称。"), Length(max=200)])
     description = TextAreaField("说明（可选）", validators=[Optional(), Length(max=2000)])
     import_anyway = BooleanField("仍然导入（我已核对：这个文件确实需要再导入一次）")
+    marks_checked = BooleanField("已核对：按字体标记识别的答案都是正确答案")
     submit = SubmitField("确认导入")
 
 

@@ -9,6 +9,7 @@ from ..extensions import db, posts_lock_first, write_transaction
 from ..models import QUESTION_TYPES, Bank, BankUpload, Question
 from . import services
 from .display import shown
+from .preview import preview_items
 from ..forms import ActionForm
 from .forms import BankConfirmForm, BankUploadForm, QuestionForm
 from .readers import XLSX_COLUMNS, parse_bank
@@ -42,10 +43,7 @@ def upload():
             pending = services.store_upload(filename, data, current_user)
             db.session.commit()
             confirm = BankConfirmForm(upload_id=pending.id, name=filename.rsplit(".", 1)[0])
-        return render_template("banks/preview.html", filename=filename, result=result,
-                               questions=[shown(q) for q in result.questions], confirm=confirm,
-                               counts=services.count_types(result.questions),
-                               repeated=services.imported_before(result))
+        return _preview(filename, result, confirm)
     return render_template("banks/upload.html", form=form, columns=XLSX_COLUMNS)
 
 
@@ -69,19 +67,26 @@ def confirm():
         flash("上传的文件已失效，请重新上传。", "warning")
         return redirect(url_for("banks.upload"))
     result = services.check_against_banks(result)
+    if getattr(result, "answer_mark", None) and not form.marks_checked.data:
+        db.session.rollback()
+        return _preview(pending.filename, result, form,
+                        problem=f"答案是按{result.answer_mark}识别的：请逐题核对后勾选“已核对”，再确认导入。")
     try:
         bank = services.import_bank(form.name.data, pending.filename, result,
                                     description=form.description.data or None, repeat_ok=form.import_anyway.data)
     except services.BankError as error:
         db.session.rollback()
-        return render_template("banks/preview.html", filename=pending.filename, result=result,
-                               questions=[shown(q) for q in result.questions], confirm=form,
-                               counts=services.count_types(result.questions), problem=str(error),
-                               repeated=services.imported_before(result))
+        return _preview(pending.filename, result, form, problem=str(error))
     db.session.delete(pending)
     db.session.commit()
     flash(f"已导入题库“{bank.name}”，共 {len(result.questions)} 题。", "success")
     return redirect(url_for("banks.bank", bank_id=bank.id))
+
+
+def _preview(filename: str, result, confirm, problem: str | None = None):
+    return render_template("banks/preview.html", filename=filename, result=result, items=preview_items(result),
+                           confirm=confirm, counts=services.count_types(result.questions), problem=problem,
+                           repeated=services.imported_before(result))
 
 
 @bp.get("/<int:bank_id>")

@@ -1,0 +1,57 @@
+"""The import preview lists every question found, those with errors in place and marked."""
+import io
+import re
+
+from examsite.banks.parsed import ParseResult, Problem, Rejected
+from examsite.banks.parser import parse_text
+from examsite.banks.preview import preview_items
+
+from .. import factories
+from ..factories import PASSWORD
+
+LAWS = ["中国共产党纪律处分条例", "中华人民共和国监察法", "中国共产党廉洁自律准则", "中国共产党问责条例"]
+
+
+def bank_text(count: int, broken: set[int]) -> str:
+    """``count`` single-choice questions; those numbered in ``broken`` answer with a letter no
+    option has."""
+    lines = ["一、单项选择题（每题2分）"]
+    for n in range(1, count + 1):
+        lines += [f"{n}．{LAWS[n % 4]}第 {n} 条的规定，下列说法正确的是（  ）。",
+                  f"A．甲{n}　B．乙{n}　C．丙{n}　D．丁{n}",
+                  f"答案：{'F' if n in broken else 'ABCD'[n % 4]}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_every_question_found_is_listed_in_file_order_with_its_own_errors():
+    result = parse_text(bank_text(40, {7, 23, 40}))
+    items = preview_items(result)
+    assert len(items) == 40 and [i.line for i in items] == sorted(i.line for i in items)
+    bad = [i for i in items if i.question is None]
+    assert [i.rejected.stem.split("第 ")[1].split(" 条")[0] for i in bad] == ["7", "23", "40"]
+    for item in bad:
+        assert [p.message for p in item.problems] == ["答案 F 没有对应的选项（本题只有 A–D）。"]
+        assert item.rejected.options == [f"甲{n}" for n in [int(item.rejected.stem.split("第 ")[1].split(" 条")[0])]] \
+            + item.rejected.options[1:]
+    assert all(not i.problems for i in items if i.question is not None)
+
+
+def test_an_error_after_the_last_question_stays_only_in_the_list():
+    result = ParseResult(rejected=[Rejected(3, "甲", [], None), Rejected(10, "乙", [], None)],
+                         errors=[Problem(3, "一"), Problem(5, "二"), Problem(10, "三"), Problem(50, "答案表")])
+    items = preview_items(result)
+    assert [[p.message for p in i.problems] for i in items] == [["一", "二"], ["三"]]
+
+
+def test_preview_page_marks_the_questions_with_errors(db, auth):
+    factories.user("admin", "admin")
+    auth.login("admin", PASSWORD)
+    data = bank_text(45, {5, 31}).encode()
+    page = auth.post("/banks/upload", {"file": (io.BytesIO(data), "抽测题.txt")},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "共识别 <strong>43</strong> 题" in page and "另有 <strong class=\"text-danger\">2</strong> 题有错误" in page
+    assert page.count('class="question-card card mb-2"') == 43
+    assert page.count("rejected-question") == 2 and page.count("有错误，不会导入") == 2
+    cards = re.findall(r'rejected-question" id="line-(\d+)"', page)
+    assert cards == ["14", "92"]  # questions 5 and 31 begin on these lines
+    assert "确认导入" not in page
