@@ -27,7 +27,7 @@ def _read(path: str) -> tuple[str, bytes]:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出题目、错误和警告。")
 def parse_command(file: str, as_json: bool) -> None:
-    """Parse FILE (.docx, .txt or .xlsx) and report; exit 1 when it has errors."""
+    """Parse FILE (.docx, .txt, .xlsx or .pdf) and report; exit 1 when it has errors."""
     name, data = _read(file)
     result = parse_bank(name, data, current_app.config["MAX_CONTENT_LENGTH"])
     if as_json:
@@ -36,7 +36,10 @@ def parse_command(file: str, as_json: bool) -> None:
         counts = services.count_types(result.questions)
         click.echo(f"{name}：共 {len(result.questions)} 题（单选 {counts['single']}，多选 {counts['multiple']}，"
                    f"判断 {counts['judge']}，填空 {counts['fill']}），错误 {len(result.errors)} 处，"
-                   f"警告 {len(result.warnings)} 处。")
+                   f"警告 {len(result.warnings)} 处。"
+                   + (f"另有 {len(result.rejected)} 题有错误，未计入。" if result.rejected else ""))
+        if getattr(result, "answer_mark", None):
+            click.echo(f"文件中没有写出答案，正确答案按{result.answer_mark}识别，请逐题核对。")
         for problem in result.errors:
             click.echo(f"错误  {problem}")
         for problem in result.warnings:

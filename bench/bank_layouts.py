@@ -1,0 +1,174 @@
+"""Benchmark: parse a 5,000-question bank in each of the layouts offices keep besides numbered
+text — answers in a key at the end of the paper, one Word table, an Excel workbook with a sheet
+per type, and a PDF exported from Word.
+
+    .venv/bin/python bench/bank_layouts.py [--questions 5000]
+
+Target on a 2-core machine: each parses in under 2 s. The files are built first (not measured);
+the PDF by LibreOffice headless from the .docx (skipped with a note when soffice is missing).
+"""
+import argparse
+import io
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import docx  # noqa: E402
+import openpyxl  # noqa: E402
+
+from examsite.banks.readers import parse_bank  # noqa: E402
+
+WORDS = list("党员干部纪律规矩监督组织廉洁群众工作生活政治思想国家机关人民法规条例责任问题处分")
+TYPES = [("single", "单项选择题"), ("multiple", "多项选择题"), ("judge", "判断题"), ("fill", "填空题")]
+
+
+def words(rng: random.Random, low: int, high: int) -> str:
+    return "".join(rng.choice(WORDS) for _ in range(rng.randint(low, high)))
+
+
+def make_questions(count: int, rng: random.Random) -> list[dict]:
+    questions = []
+    for number in range(count):
+        kind = TYPES[number * len(TYPES) // count][0]
+        stem = words(rng, 15, 40)
+        question = {"type": kind, "stem": stem, "options": [], "explanation": words(rng, 10, 20)}
+        if kind in ("single", "multiple"):
+            question["options"] = [words(rng, 4, 8) for _ in range(4)]
+            question["answer"] = rng.choice("ABCD") if kind == "single" else "".join(sorted(rng.sample("ABCD", 2)))
+            question["stem"] += "（  ）"
+        elif kind == "judge":
+            question["answer"] = rng.choice("√×")
+        else:
+            question["stem"] += "________" + stem[:5] + "。"
+            question["answer"] = words(rng, 2, 3)
+        questions.append(question)
+    return questions
+
+
+def key_at_end_lines(questions: list[dict]) -> list[str]:
+    """Sections numbered 1… each, then 参考答案 with a key per section: ranges for choice and
+    judge questions, a list for the fill questions."""
+    lines, key = ["2026 年度纪法知识测试卷", "姓名：________  单位：________  得分：________"], ["参考答案"]
+    for index, (kind, title) in enumerate(TYPES):
+        part = [q for q in questions if q["type"] == kind]
+        lines.append(f"{'一二三四'[index]}、{title}（每题1分）")
+        key.append(f"{'一二三四'[index]}、{title}")
+        for number, q in enumerate(part, start=1):
+            lines.append(f"{number}．{q['stem']}")
+            if q["options"]:
+                lines.append("　".join(f"{letter}．{text}" for letter, text in zip("ABCD", q["options"])))
+        if kind == "fill":
+            key += [f"{n}．{q['answer']}" for n, q in enumerate(part, start=1)]
+        else:
+            for start in range(0, len(part), 5):
+                chunk = part[start:start + 5]
+                key.append(f"{start + 1}-{start + len(chunk)} " + "".join(q["answer"] if kind != "multiple"
+                                                                          else "" for q in chunk)
+                           if kind != "multiple" else
+                           "　".join(f"{start + i + 1}.{q['answer']}" for i, q in enumerate(chunk)))
+    return lines + key
+
+
+def docx_of_lines(lines: list[str]) -> bytes:
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def word_table(questions: list[dict]) -> bytes:
+    document = docx.Document()
+    document.add_paragraph("廉洁自律知识题库")
+    document.add_paragraph("说明：每题一行，选项写在同一格内。")
+    header = ["序号", "题型", "题目", "选项", "答案", "解析"]
+    table = document.add_table(rows=1, cols=len(header))
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = text
+    labels = dict(TYPES)
+    for number, q in enumerate(questions, start=1):
+        cells = table.add_row().cells
+        values = [str(number), labels[q["type"]].replace("项选择", "选"), q["stem"],
+                  "\n".join(f"{letter}.{text}" for letter, text in zip("ABCD", q["options"])),
+                  q["answer"], q["explanation"]]
+        for cell, text in zip(cells, values):
+            cell.text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def excel_per_type(questions: list[dict]) -> bytes:
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "填写说明"
+    notes.append(["每种题型一个工作表；答案写字母或 对/错。"])
+    for kind, title in TYPES:
+        sheet = workbook.create_sheet(title.replace("项选择", "选"))
+        sheet.append([f"{title}题库"])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+        sheet.append(["序号", "试题内容", "选项", "正确答案", "解析"])
+        for number, q in enumerate((q for q in questions if q["type"] == kind), start=1):
+            answer = {"√": "正确", "×": "错误"}.get(q["answer"], q["answer"])
+            sheet.append([number, q["stem"], " ".join(f"{l}.{t}" for l, t in zip("ABCD", q["options"])),
+                          answer, q["explanation"]])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def pdf_of(document: bytes) -> bytes | None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "bank.docx"
+        source.write_bytes(document)
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile",
+                        "--convert-to", "pdf", "--outdir", folder, str(source)],
+                       check=True, capture_output=True, timeout=600)
+        return (Path(folder) / "bank.pdf").read_bytes()
+
+
+def timed(label: str, function):
+    start = time.perf_counter()
+    value = function()
+    print(f"{label:<40} {time.perf_counter() - start:6.2f} s")
+    return value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=int, default=5000)
+    args = parser.parse_args()
+    questions = make_questions(args.questions, random.Random(16))
+    keyed = key_at_end_lines(questions)
+    files = {
+        "key-at-end.txt": "\n".join(keyed).encode("gbk"),
+        "key-at-end.docx": timed("build key-at-end .docx (not measured)", lambda: docx_of_lines(keyed)),
+        "table.docx": timed("build Word table (not measured)", lambda: word_table(questions)),
+        "per-type.xlsx": timed("build per-type .xlsx (not measured)", lambda: excel_per_type(questions)),
+    }
+    pdf = timed("export key-at-end .pdf (not measured)", lambda: pdf_of(files["key-at-end.docx"]))
+    if pdf is None:
+        print("soffice not found: the PDF layout is not measured (apt install libreoffice-writer-nogui)")
+    else:
+        files["key-at-end.pdf"] = pdf
+    for name, data in files.items():
+        result = timed(f"parse {name} ({len(data) / 1e6:.1f} MB)", lambda: parse_bank(name, data))
+        counts = {kind: sum(q.type == kind for q in result.questions) for kind, _ in TYPES}
+        expected = {kind: sum(q["type"] == kind for q in questions) for kind, _ in TYPES}
+        if result.errors or counts != expected:
+            print(f"  {name}: {len(result.errors)} errors, counts {counts} (expected {expected});"
+                  f" first: {[str(p) for p in result.errors[:3]]}")
+
+
+if __name__ == "__main__":
+    main()
