@@ -29,8 +29,12 @@ class Problem:
     message: str
     #: what ``line`` counts: 行 in a text file, 段 (paragraphs) in a Word file
     unit: str = "行"
+    #: where it is when ``line`` alone does not say it: 工作表“多选题”第 7 行, 表格第 5 行
+    place: str = ""
 
     def __str__(self) -> str:
+        if self.place:
+            return f"{self.place}：{self.message}"
         return f"第 {self.line} {self.unit}：{self.message}" if self.line else self.message
 
 
@@ -85,9 +89,16 @@ class ParseResult:
             "unit": self.unit,
             "questions": [q.to_json() for q in self.questions],
             "rejected": [r.to_json() for r in self.rejected],
-            "errors": [{"line": p.line, "message": p.message} for p in self.errors],
-            "warnings": [{"line": p.line, "message": p.message} for p in self.warnings],
+            "errors": [_problem_json(p) for p in self.errors],
+            "warnings": [_problem_json(p) for p in self.warnings],
         }
+
+
+def _problem_json(problem: Problem) -> dict:
+    found = {"line": problem.line, "message": problem.message}
+    if problem.place:
+        found["place"] = problem.place
+    return found
 
 
 @dataclass

@@ -7,7 +7,7 @@ from ...safe_files import check_package
 from ...uploads import UploadError
 from ..parsed import Line, Problem
 from .limits import bounded
-from .tables import docx_table_items
+from .tables import TableReader
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -47,16 +47,19 @@ def _docx_lines(data: bytes) -> tuple[list[Line], list[Problem]]:
     lines: list[Line] = []
     notes: list[Problem] = []
 
+    run_styles = character_styles(document)
+
     def add(paragraph):
         number = len(lines) + 1
-        text, hidden = _paragraph_text(paragraph._p)
+        text, hidden, marks = _paragraph_text(paragraph._p, run_styles)
         if hidden:
             notes.append(Problem(number, "此段含有文本框，文本框中的文字没有导入，请把它移到正文中。"))
-        lines.append(bounded(Line(number, text, _numbering_kind(paragraph._p, formats, styles)), "段"))
+        lines.append(bounded(Line(number, text, _numbering_kind(paragraph._p, formats, styles), marks), "段"))
 
+    tables = TableReader(document)  # question tables: a row per question
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            items = docx_table_items(block, len(lines) + 1)
+            items = tables.items(block, lines, notes)
             if items is None:  # not a question table: its paragraphs are read as text
                 for paragraph in _table_paragraphs(block):
                     add(paragraph)
@@ -78,15 +81,19 @@ def _table_paragraphs(table):
             yield from cell.paragraphs
 
 
-def _paragraph_text(p) -> tuple[str, bool]:
+def _paragraph_text(p, char_styles: dict | None = None) -> tuple[str, bool, list[tuple[int, int, str]]]:
     """The visible text of a paragraph: runs (inserted revisions, smart tags and hyperlinks too),
-    line breaks as newlines; deleted revisions and text boxes left out. Returns (text, had_text_box).
+    line breaks as newlines; deleted revisions and text boxes left out. Returns (text,
+    had_text_box, marks): the spans of the text set apart by run formatting (see ``run_marks``).
     """
     parts: list[str] = []
+    pieces: list[tuple[int, int, frozenset]] = []  # (start, end, marks) of each run's text
     had_box = False
+    size = 0
+    styles = char_styles if char_styles is not None else {}
 
-    def walk(element):
-        nonlocal had_box
+    def walk(element, marks):
+        nonlocal had_box, size
         for child in element:
             tag = child.tag
             if not isinstance(tag, str):
@@ -97,16 +104,162 @@ def _paragraph_text(p) -> tuple[str, bool]:
             if tag in (W + "pPr", W + "rPr", W + "del", W + "delText", W + "instrText", MC_FALLBACK):
                 continue
             if tag == W + "t":
-                parts.append(child.text or "")
+                text = child.text or ""
             elif tag in (W + "br", W + "cr"):
-                parts.append("\n")
+                text = "\n"
             elif tag == W + "tab":
-                parts.append("\t")
+                text = "\t"
             else:
-                walk(child)
+                walk(child, run_marks(child, styles) if tag == W + "r" else marks)
+                continue
+            if text:
+                parts.append(text)
+                if marks:
+                    pieces.append((size, size + len(text), marks))
+                size += len(text)
 
-    walk(p)
-    return "".join(parts), had_box
+    walk(p, frozenset())
+    text = "".join(parts)
+    return text, had_box, _spans(text, pieces) if pieces else []
+
+
+#: what a run's formatting marks: its colour, its weight and underline (one of three), its highlight
+RED, BOLD, UNDERLINE, BOLD_UNDERLINE, HIGHLIGHT = "红色字", "加粗", "下划线", "加粗下划线", "突出显示"
+_OFF = {"0", "false", "off", "none"}
+
+
+def character_styles(document) -> dict[str, dict[str, object]]:
+    """Character styles as id → the run properties they set (based-on styles resolved).
+
+    Only character styles: a paragraph style (or the document's defaults) that makes a whole
+    paragraph bold is how the paragraph looks, not an answer marked among its neighbours.
+    """
+    own, based = {}, {}
+    for style in document.styles.element.findall(W + "style"):
+        if style.get(W + "type") != "character":
+            continue
+        style_id = style.get(W + "styleId")
+        own[style_id] = _properties(style.find(W + "rPr"))
+        parent = style.find(W + "basedOn")
+        based[style_id] = parent.get(W + "val") if parent is not None else None
+    resolved = {}
+    for style_id in own:
+        chain, current = [], style_id
+        while current in own and current not in chain and len(chain) < 20:
+            chain.append(current)
+            current = based[current]
+        properties: dict[str, object] = {}
+        for link in reversed(chain):  # the base first, each style over it
+            properties.update(own[link])
+        resolved[style_id] = properties
+    return resolved
+
+
+def run_marks(run, styles: dict[str, dict[str, object]]) -> frozenset:
+    """The marks of a run (w:r): its character style's properties under its own."""
+    r_pr = run.find(W + "rPr")
+    if r_pr is None:
+        return frozenset()
+    style = r_pr.find(W + "rStyle")
+    properties = dict(styles.get(style.get(W + "val"), {})) if style is not None else {}
+    properties.update(_properties(r_pr))
+    if not properties:
+        return frozenset()
+    marks = set()
+    bold, underline = properties.get("b", False), properties.get("u", False)
+    if bold and underline:
+        marks.add(BOLD_UNDERLINE)
+    elif bold:
+        marks.add(BOLD)
+    elif underline:
+        marks.add(UNDERLINE)
+    if properties.get("red"):
+        marks.add(RED)
+    if properties.get("highlight"):
+        marks.add(HIGHLIGHT)
+    return frozenset(marks)
+
+
+def _properties(r_pr) -> dict[str, object]:
+    """What an rPr sets (directly; a tracked change's old rPr is not looked at): b, u, red,
+    highlight as True or False, each only when the rPr says."""
+    found: dict[str, object] = {}
+    if r_pr is None:
+        return found
+    for child in r_pr:
+        tag = child.tag
+        if tag == W + "b":
+            found["b"] = (child.get(W + "val") or "1").lower() not in _OFF
+        elif tag == W + "u":
+            found["u"] = (child.get(W + "val") or "single").lower() not in _OFF
+        elif tag == W + "color":
+            found["red"] = is_red(child.get(W + "val"))
+        elif tag == W + "highlight":
+            found["highlight"] = (child.get(W + "val") or "none").lower() not in _OFF
+        elif tag == W + "shd":
+            found["highlight"] = (child.get(W + "fill") or "auto").upper() not in ("AUTO", "FFFFFF")  # 底纹
+    return found
+
+
+def is_red(value: str | None) -> bool:
+    """A colour value (RRGGBB) that reads as red: hue within 15° of red, saturated, not too dark
+    (FF0000, C00000, E00000, FF3300, 800000 — not orange, pink or brown)."""
+    if not value or len(value) != 6:
+        return False
+    try:
+        red, green, blue = (int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return False
+    high, low = max(red, green, blue), min(red, green, blue)
+    if high != red or high < 0.45 or (high - low) / high < 0.6:
+        return False
+    hue = 60 * (green - blue) / (high - low)  # red is the largest: hue in (-60, 60)
+    return -15 <= hue <= 15
+
+
+def _spans(text: str, pieces: list[tuple[int, int, frozenset]]) -> list[tuple[int, int, str]]:
+    """(start, end, mark) spans of ``text`` from the runs' marks: a mark's span goes on across
+    runs without it that are only spaces (a space typed unformatted between 一年 and 半), stops
+    at a line break, and starts and ends on text that is not a space."""
+    spans: list[tuple[int, int, str]] = []
+    names = {name for _, _, marks in pieces for name in marks}
+    for name in names:
+        current = None  # [start, end] of the span being built
+        cursor = 0
+        for start, end, marks in pieces:
+            gap = text[cursor:start] if current is not None else ""
+            if current is not None and (gap.strip() or "\n" in gap):
+                spans.append((current[0], current[1], name))
+                current = None
+            cursor = end
+            if name not in marks:
+                if text[start:end].strip() or "\n" in text[start:end]:
+                    if current is not None:
+                        spans.append((current[0], current[1], name))
+                    current = None
+                continue
+            for part_start, part_end in _lines_of(text, start, end):
+                if current is not None and part_start > current[1] and "\n" in text[current[1]:part_start]:
+                    spans.append((current[0], current[1], name))
+                    current = None
+                if current is None:
+                    current = [part_start, part_end]
+                else:
+                    current[1] = part_end
+        if current is not None:
+            spans.append((current[0], current[1], name))
+    return sorted(spans)
+
+
+def _lines_of(text: str, start: int, end: int):
+    """The stretches of text[start:end] between line breaks, without their outer spaces."""
+    position = start
+    for piece in text[start:end].split("\n"):
+        stripped = piece.strip()
+        if stripped:
+            lead = position + len(piece) - len(piece.lstrip())
+            yield lead, lead + len(stripped)
+        position += len(piece) + 1
 
 
 def _numbering_formats(document) -> dict[str, dict[str, str]]:

@@ -1,6 +1,171 @@
-"""Banks kept as a Word table: a header row naming the columns, a row per question."""
+"""Banks kept as a Word table: a header row naming the columns (readers/rows.py), a row per
+question.
+
+As offices keep them: the header row repeated on each page (or the table split into several,
+each with its header), a 题型 cell merged down over the rows of one type, section rows
+(二、多项选择题) across the table, options all in one cell (one line, a paragraph each, line
+breaks inside a paragraph), a 解析 of several paragraphs, a title and a 说明 above the table.
+A table whose first rows name no 题干 with an answer, options or a type is no question table:
+its paragraphs are left to the paragraph reader. Problems name the row: 表格第 5 行 (第 2 个
+表格第 5 行 in a file of several tables), the row as Word counts it, the header being row 1.
+"""
+from ..parsed import Line, ParseResult, Problem
+from ..parser import parse_lines, section_of
+from ..settle import settle
+from ..text import fold
+from .limits import bounded
+from .rows import find_header, row_draft, row_kind
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Word allows 63 columns; a gridSpan beyond that is not a table anyone typed
+MAX_COLUMNS = 64
+#: how far down a table its header may be (a title row merged across above it)
+HEADER_ROWS = 3
 
 
-def docx_table_items(table, first_number: int):
-    """The table's questions as parser items, or None when it is not a question table."""
-    return None
+class TableReader:
+    """The question tables of one document, read in order, with what lies between them."""
+
+    def __init__(self, document):
+        self.count = len(document.element.body.findall(W + "tbl"))
+        self.tables = 0
+        self.section: tuple[str | None, float | None] = (None, None)
+        self.after = 0  # lines[after:] have been read since the last question table
+
+    def items(self, table, lines: list, notes: list[Problem]) -> list | None:
+        """The parser items of a table (one per row below the header), or None when it is no
+        question table. The text since the last question table sets the section, and when it
+        holds no question (a title, a 说明) it is set aside as warnings rather than parsed."""
+        grid = _grid(table._tbl)
+        found = find_header(grid[:HEADER_ROWS])
+        if found is None:
+            return None
+        self.tables += 1
+        self._text_before(lines, notes)
+        label = "表格" if self.count <= 1 else f"第 {self.tables} 个表格"
+        items, self.section = table_items(grid, found, len(lines) + 1, notes, label, self.section)
+        self.after = len(lines) + len(items)
+        return items
+
+    def _text_before(self, lines: list, notes: list[Problem]) -> None:
+        rest = []
+        for item in lines[self.after:]:
+            text = item.text.strip() if isinstance(item, Line) else ""
+            if not text:
+                continue
+            heading = section_of(fold(text)) if "\n" not in text else None
+            if heading is not None:
+                self.section = heading
+            elif item.numbered != "section":
+                rest.append(item)
+        if not rest or parse_lines(rest, unit="段").questions:
+            return  # questions written as paragraphs before the table: the parser reads them
+        for item in rest:
+            notes.append(Problem(item.number, f"不是题目，已忽略：“{_clip(item.text.strip())}”"))
+            lines[item.number - 1] = Line(item.number, "")
+
+
+def docx_table_items(table, first_number: int, notes: list[Problem] | None = None):
+    """A Word table's questions as parser items, or None when it is not a question table."""
+    grid = _grid(table._tbl)
+    found = find_header(grid[:HEADER_ROWS])
+    if found is None:
+        return None
+    return table_items(grid, found, first_number, [] if notes is None else notes)[0]
+
+
+def table_items(grid: list[list[str]], found, first_number: int, notes: list[Problem], label: str = "表格",
+                section=(None, None)) -> tuple[list, tuple]:
+    """The rows below a table's header as parser items, one a row so the numbers stay in step:
+    (Draft, [Problem]) for a question, an empty Line for a row that is none (the header
+    repeated, a blank row, a section row, a remark: said in ``notes``).
+
+    ``found`` is the header (its index in ``grid``, the columns); ``section`` the type and
+    points of the heading above the table. Returns the items and the section at the end (a
+    section row, 二、多项选择题 merged across, changes it)."""
+    header_index, columns = found
+    declared, points = section
+    has_answers = "answer" in columns
+    items: list = []
+    for index in range(header_index + 1, len(grid)):
+        cells = grid[index]
+        number = first_number + len(items)
+        place = f"{label}第 {index + 1} 行"
+        for text in cells:
+            bounded(Line(number, text), "段")
+        named = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
+        kind = row_kind(cells, named, columns)
+        if kind != "question":
+            if kind == "remark":
+                notes.append(Problem(number, f"不是题目，已忽略：“{_clip(_only(cells))}”", place=place))
+            elif kind == "section":
+                heading = section_of(fold(_only(cells)))
+                declared, points = heading
+            items.append(Line(number, ""))
+            continue
+        draft, problems = row_draft(named, number, place, None if named.get("type") else declared, points)
+        if not problems and has_answers:
+            problems = _errors(draft, place)
+        items.append((draft, problems))
+    return items, (declared, points)
+
+
+def _only(cells: list[str]) -> str:
+    return next(text for text in cells if text)
+
+
+def _errors(draft, place: str) -> list[Problem]:
+    """The errors of settling a row, named by its place; none, and the parser settles it."""
+    scratch = ParseResult()
+    settle(draft, scratch)
+    for problem in scratch.errors:
+        problem.place = place
+    return scratch.errors
+
+
+def _grid(tbl) -> list[list[str]]:
+    """The table's rows as text cells by grid column: a cell spanning columns (gridSpan) in
+    its first column, a cell merged down (vMerge) repeated in every row it covers."""
+    from .docx import _paragraph_text
+
+    def text_of(tc) -> str:
+        parts = []
+        for child in tc.iterchildren(W + "p", W + "sdt"):
+            paragraphs = [child] if child.tag == W + "p" else child.iter(W + "p")
+            for p in paragraphs:
+                found = _paragraph_text(p)
+                parts.append(found if isinstance(found, str) else found[0])
+        return "\n".join(parts).strip()
+
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}  # grid column → the text of the cell merged down from it
+    for tr in tbl.iterchildren(W + "tr"):
+        cells: list[str] = []
+        tr_pr = tr.find(W + "trPr")
+        before = tr_pr.find(W + "gridBefore") if tr_pr is not None else None
+        cells.extend([""] * min(_number(before, 0), MAX_COLUMNS))
+        for tc in tr.iterchildren(W + "tc"):
+            tc_pr = tc.find(W + "tcPr")
+            span = _number(tc_pr.find(W + "gridSpan") if tc_pr is not None else None, 1)
+            merge = tc_pr.find(W + "vMerge") if tc_pr is not None else None
+            column = len(cells)
+            if merge is not None and merge.get(W + "val") in (None, "continue"):
+                text = above.get(column, "")
+            else:
+                text = text_of(tc)
+                above[column] = text
+            cells.append(text)
+            cells.extend([""] * (min(span, MAX_COLUMNS) - 1))
+            if len(cells) >= MAX_COLUMNS:
+                break
+        rows.append(cells[:MAX_COLUMNS])
+    return rows
+
+
+def _number(element, default: int) -> int:
+    value = element.get(W + "val") if element is not None else None
+    return int(value) if value is not None and value.isdigit() and 0 < int(value) < 1000 else default
+
+
+def _clip(text: str, size: int = 30) -> str:
+    return text if len(text) <= size else text[:size] + "…"

@@ -1,90 +1,112 @@
-"""Excel (.xlsx) banks: a row per question."""
+"""Excel (.xlsx) banks: a row per question, in every sheet of the workbook.
+
+As offices fill them by hand: a title row (merged) above the header, the columns in any order
+and spelling (readers/rows.py), one sheet per type (the sheet's name gives the type when there
+is no 题型 column), a 说明 sheet of instructions (skipped, and said so), options in a column
+each or all in one, answers as A,B,D,E / ABCDE / c / 正确 / √, numbers typed as numbers.
+Whichever sheet was active when the file was saved, every sheet is read. Problems name their
+sheet and row (工作表“多选题”第 7 行) when the workbook has more than one sheet.
+"""
+import datetime
 import re
 
 from ...safe_files import read_xlsx
 from ...uploads import UploadError
-from ..parsed import LETTERS, Draft, ParseResult, Problem
-from ..parser import SECTION_TYPES, Parser
+from ..parsed import LETTERS, ParseResult, Problem
+from ..parser import Parser, section_of
 from ..text import fold
 from .limits import XLSX_LIMITS
+from .rows import find_header, row_draft, row_kind, type_of
 
 XLSX_COLUMNS = ["题型", "题干"] + [f"选项{letter}" for letter in LETTERS] + ["答案", "解析", "出处", "难度", "分值"]
-TYPE_WORDS = {"single": "single", "multiple": "multiple", "judge": "judge", "fill": "fill"}
-
-
-def _header_key(text) -> str:
-    return re.sub(r"\s+", "", fold(str(text or ""))).upper()
+#: sheets of instructions, not questions
+INSTRUCTIONS = re.compile(r"说明|须知|帮助|示例|样例|填写要求|导入要求|注意事项|README", re.IGNORECASE)
+_REPEAT = re.compile(r"与第 (\d+) 行的题目重复")
 
 
 def parse_xlsx(data: bytes) -> ParseResult:
-    """A bank in the column layout 题型, 题干, 选项A…选项H, 答案, 解析, 出处, 难度 (分值 optional)."""
+    """Every sheet of a workbook with a header row naming 题干 (or 题目, 试题内容 …) and 答案."""
+    sheets = read_xlsx(data, XLSX_LIMITS)  # streamed, bounded in rows and columns
+    read = [(sheet.name, [(number, [cell_text(value) for value in row]) for number, row in sheet.rows])
+            for sheet in sheets]
+    read = [(name, rows) for name, rows in read if rows]
+    if not read:
+        return ParseResult(errors=[Problem(0, "文件中没有任何内容，请检查后重新上传。")])
+    several = len(read) > 1
     parser = Parser()
-    rows = read_xlsx(data, XLSX_LIMITS, first_only=True)[0].rows  # streamed, bounded in rows and columns
-    columns = None
-    for number, row in rows:
-        cells = ["" if value is None else _cell(value) for value in row]
-        if not any(cells):
+    places: dict[int, str] = {}  # line → 工作表“…”第 N 行, when there are several sheets
+    notes: list[Problem] = []
+    offset, headed, first_rows = 0, 0, None
+    for name, rows in read:
+        label = f"工作表“{name}”"
+        if INSTRUCTIONS.search(name) and several:
+            notes.append(Problem(0, f"{label}是填写说明，没有读取其中的内容。"))
             continue
-        if columns is None:
-            columns = _xlsx_columns(cells, number)
+        found = find_header([cells for _, cells in rows])
+        if found is None:
+            first_rows = first_rows or (label if several else "", rows[0])
+            if several and type_of(name) is None:
+                notes.append(Problem(0, f"{label}中没有含“题干”“答案”的表头，不是题目，已跳过。"))
+            elif several:
+                parser.result.errors.append(Problem(0, f"{label}中没有找到表头（需有“题干”和“答案”两列），"
+                                                       f"其中的题目没有读取。"))
             continue
-        parser.add_draft(*_xlsx_draft(number, cells, columns))
-    return parser.close()
+        headed += 1
+        index, columns = found
+        header_row = rows[index][0]
+        if "answer" not in columns:
+            raise UploadError(f"{label if several else ''}第 {header_row} 行（表头）缺少必需的列：答案。"
+                              f"Excel 题库的列为：{'、'.join(XLSX_COLUMNS)}。")
+        declared = None if "type" in columns else type_of(name)
+        for number, cells in rows[index + 1:]:
+            line = offset + number
+            if several:
+                places[line] = f"{label}第 {number} 行"
+            declared = _row(parser, cells, columns, line, declared, places.get(line, ""), notes)
+        offset += rows[-1][0]
+    if not headed and not parser.result.errors:
+        label, (number, cells) = first_rows
+        seen = "、".join(c for c in cells if c)[:60] or "（无）"
+        raise UploadError(f"{label}前 10 行中没有找到表头，缺少必需的列：题干、答案（“题干”也可写作“题目”“试题内容”，"
+                          f"“答案”也可写作“正确答案”“参考答案”）。第 {number} 行的内容：{seen}。"
+                          f"Excel 题库的列为：{'、'.join(XLSX_COLUMNS)}。")
+    result = parser.close()
+    result.warnings = notes + result.warnings
+    for problem in result.errors + result.warnings:
+        if problem.line in places:
+            problem.place = places[problem.line]
+        if places:
+            problem.message = _REPEAT.sub(lambda m: f"与{places.get(int(m.group(1)), m.group(0))}的题目重复",
+                                          problem.message)
+    return result
 
 
-def _cell(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+def _row(parser: Parser, cells: list[str], columns: dict[str, int], line: int, declared, place, notes):
+    """Read one row; returns the type of the rows that follow (a 一、单项选择题 row changes it)."""
+    named = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
+    kind = row_kind(cells, named, columns)
+    if kind == "section":
+        heading = section_of(fold(next(t for t in cells if t)))[0]
+        return declared if "type" in columns else heading
+    if kind == "remark":  # 注：…, 制表人：… under the table
+        notes.append(Problem(line, f"不是题目，已忽略：“{_clip(next(t for t in cells if t))}”", place=place))
+    if kind == "question":
+        parser.add_draft(*row_draft(named, line, place, declared))
+    return declared
+
+
+def cell_text(value) -> str:
+    """A cell as text: a number typed as a number (序号 3, an answer 5) as written, TRUE as 正确."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "正确" if value else "错误"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
     return str(value).strip()
 
 
-def _xlsx_columns(header: list[str], number: int) -> dict[str, int]:
-    wanted = {_header_key(name): name for name in XLSX_COLUMNS}
-    wanted.update({letter: f"选项{letter}" for letter in LETTERS})  # a bare A … H header
-    columns = {}
-    for index, cell in enumerate(header):
-        name = wanted.get(_header_key(cell))
-        if name and name not in columns:
-            columns[name] = index
-    missing = [name for name in ("题干", "答案") if name not in columns]
-    if missing:
-        raise UploadError(
-            f"第 {number} 行（表头）缺少必需的列：{'、'.join(missing)}。"
-            f"Excel 题库的列为：{'、'.join(XLSX_COLUMNS)}。"
-        )
-    return columns
-
-
-def _xlsx_draft(number: int, cells: list[str], columns: dict[str, int]) -> tuple[Draft, list[Problem]]:
-    def cell(name):
-        index = columns.get(name)
-        return cells[index] if index is not None and index < len(cells) else ""
-
-    problems = []
-    declared = None
-    type_text = cell("题型")
-    if type_text:
-        declared = TYPE_WORDS.get(type_text.lower()) or next(
-            (t for pattern, t in SECTION_TYPES if pattern.search(type_text)), None)
-        if declared is None:
-            problems.append(Problem(number, f"题型“{type_text}”无法识别（应为 单选题、多选题、判断题 或 填空题）。"))
-    options = [cell(f"选项{letter}") for letter in LETTERS]
-    while options and not options[-1]:
-        options.pop()
-    for index, text in enumerate(options):
-        if not text:
-            problems.append(Problem(number, f"选项{LETTERS[index]}为空，但后面还有选项。"))
-    points = None
-    if cell("分值"):
-        try:
-            points = float(fold(cell("分值")))
-        except ValueError:
-            problems.append(Problem(number, f"分值“{cell('分值')}”不是数字。"))
-    draft = Draft(
-        line=number, declared=declared, points=points, stem=[cell("题干")],
-        options=[o for o in options if o], answer=cell("答案") or None, answer_line=number,
-        explanation=[cell("解析")] if cell("解析") else [],
-        source=[cell("出处")] if cell("出处") else [],
-        difficulty=cell("难度") or None,
-    )
-    return draft, problems
+def _clip(text: str, size: int = 30) -> str:
+    return text if len(text) <= size else text[:size] + "…"
