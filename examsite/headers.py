@@ -46,3 +46,34 @@ def find_header(rows: list[list[str]], aliases: dict[str, str], required: tuple[
 def alias_table(spellings: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """{field: (spelling, …)} → {header_key(spelling): field}."""
     return {header_key(spelling): name for name, names in spellings.items() for spelling in names}
+
+
+def stacked(upper: list[str], lower: list[str]) -> list[str]:
+    """Two header rows read as one: each column's lower cell, or the upper one where the lower
+    is blank. Excel keeps a merged cell's text in its first cell only, so a group cell merged
+    across (基本信息 over 工号 | 姓名) gives way to the names below it, and a cell merged down
+    over both rows (序号) shows through its blank lower half."""
+    width = max(len(upper), len(lower))
+
+    def cell(row, position):
+        return str(row[position] or "") if position < len(row) else ""
+    return [cell(lower, i) if cell(lower, i).strip() else cell(upper, i) for i in range(width)]
+
+
+def find_header_rows(rows: list[list[str]], aliases: dict[str, str], required: tuple[str, ...],
+                     search: int = SEARCH_ROWS) -> tuple[int, int, dict[str, int]] | None:
+    """(index in ``rows`` of its first row, how many rows it spans (1 or 2), column of each
+    field) of a header that may span two rows, as HR systems export them: a group row
+    (基本信息 | 基本信息 | 任职信息, merged across) above the column names, some cells (序号, 工号)
+    merged down over both. Two rows are taken together only when they name more fields than
+    either does alone, so a header followed by data stays a one-row header."""
+    for index, cells in enumerate(rows[:search]):
+        alone = columns_of(cells, aliases)
+        if index + 1 < len(rows):
+            below = columns_of(rows[index + 1], aliases)
+            both = columns_of(stacked(cells, rows[index + 1]), aliases)
+            if all(name in both for name in required) and len(both) > max(len(alone), len(below)):
+                return index, 2, both
+        if all(name in alone for name in required):
+            return index, 1, alone
+    return None

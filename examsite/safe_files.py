@@ -13,14 +13,15 @@ at files on the server (XXE). Everything here refuses such a file with a Chinese
 * ``check_package`` runs both over every XML part of a package, before python-docx reads it.
 * ``read_xlsx`` streams the cells of a workbook's sheets row by row, stopping at a row and
   column limit (the sheet's ``<dimension>`` is never trusted), with its own bounded
-  shared-strings reader.
+  shared-strings reader. It notes the rows Excel hides (a filter, or hidden by hand) and, when
+  asked, gives a number as Excel shows it under a zero-padding format (工号 1234 shown as 001234).
 """
 import io
 import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .uploads import UploadError
 
@@ -225,14 +226,34 @@ CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)$")
 class XlsxSheet:
     name: str
     rows: object  # iterator of (row number, [values]): only rows holding a value
+    #: numbers of the rows yielded so far that Excel hides (hidden="1": filtered out, or hidden
+    #: by hand); a row is added before it is yielded, and ``rows`` yields hidden rows too
+    hidden: set = field(default_factory=set)
+    #: whether the sheet has an AutoFilter (known once ``rows`` is exhausted)
+    filtered: bool = False
 
 
-def read_xlsx(data: bytes, limits: Limits = DEFAULT, first_only: bool = False) -> list[XlsxSheet]:
+class Shown(str):
+    """A number cell as Excel shows it under its number format: 1234 under ``000000`` is
+    '001234'. ``number`` is the value stored in the file."""
+
+    number: int | float
+
+    def __new__(cls, text: str, number):
+        shown = super().__new__(cls, text)
+        shown.number = number
+        return shown
+
+
+def read_xlsx(data: bytes, limits: Limits = DEFAULT, first_only: bool = False,
+              shown: bool = False) -> list[XlsxSheet]:
     """The worksheets of a workbook, each with a lazy iterator of its rows.
 
     Values are as openpyxl gives them with ``data_only``: str, int, float, bool, datetime or
-    None. A sheet with more than ``limits.rows`` rows holding a value, or a value past column
-    ``limits.columns``, raises UploadError when the iterator reaches it.
+    None. With ``shown``, a whole number whose cell format pads it with zeros or adds fixed
+    text (``000000``, ``"GH"0000``) is a ``Shown`` string as Excel displays it. A sheet with
+    more than ``limits.rows`` rows holding a value, or a value past column ``limits.columns``,
+    raises UploadError when the iterator reaches it.
     """
     package = SafeZip(data, "Excel", limits)
     book_path = _office_document(package)
@@ -246,11 +267,14 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT, first_only: bool = False) -
             date1904 = element.get("date1904") in ("1", "true")
     strings: list[str] = []
     dates: set[int] = set()
+    padded: dict[int, tuple[str, int, str]] = {}
     for rel_type, target in book_rels.values():
         if rel_type.endswith("/sharedStrings") and package.has(target):
             strings = _shared_strings(package.read(target), limits)
         elif rel_type.endswith("/styles") and package.has(target):
-            dates = _date_styles(package.read(target))
+            dates, padded = _number_styles(package.read(target))
+    if not shown:
+        padded = {}
     found = []
     for name, rel_id in sheets:
         rel_type, target = book_rels.get(rel_id, ("", ""))
@@ -258,7 +282,9 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT, first_only: bool = False) -
             continue  # a chart sheet, or a dangling reference
         if not package.has(target):
             raise UploadError(_kind_error("Excel"))
-        found.append(XlsxSheet(name, _sheet_rows(package, target, name, strings, dates, date1904, limits)))
+        sheet = XlsxSheet(name, None)
+        sheet.rows = _sheet_rows(package, target, sheet, strings, dates, padded, date1904, limits)
+        found.append(sheet)
         if first_only:
             break
     if not found:
@@ -320,6 +346,28 @@ def _string_item(si) -> str:
 
 def _date_styles(data: bytes) -> set[int]:
     """The positions in cellXfs of the styles whose number format is a date or time."""
+    return _number_styles(data)[0]
+
+
+#: a format that shows a whole number as digits with fixed text around it: "GH"000000, 0000\号
+_PADDED = re.compile(r'((?:"[^"]*"|\\.|_.)*)(0+)((?:"[^"]*"|\\.|_.)*)')  # _x: a space as wide as x
+
+
+def _padding(code: str) -> tuple[str, int, str] | None:
+    """(text before, digits, text after) of a zero-padding format such as ``000000``; None for
+    General, decimals, thousands separators, percentages, dates and anything else."""
+    match = _PADDED.fullmatch(code.split(";")[0])
+    if not match:
+        return None
+
+    def literal(part: str) -> str:
+        return re.sub(r'"([^"]*)"|\\(.)|_.', lambda m: m.group(1) or m.group(2) or "", part)
+    return literal(match.group(1)), len(match.group(2)), literal(match.group(3))
+
+
+def _number_styles(data: bytes) -> tuple[set[int], dict[int, tuple[str, int, str]]]:
+    """The positions in cellXfs of the styles whose number format is a date or time, and of
+    those that pad whole numbers (position → (text before, digits, text after))."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
     custom: dict[int, str] = {}
@@ -337,12 +385,26 @@ def _date_styles(data: bytes) -> set[int]:
                 xfs.append(int(number) if number.isdigit() else 0)
         if len(xfs) > 100_000:
             raise UploadError(_kind_error("Excel"))
-    dates = set()
+    dates, padded = set(), {}
     for index, fmt_id in enumerate(xfs):
         code = custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, ""))
         if code and is_date_format(code):
             dates.add(index)
-    return dates
+        elif code and (padding := _padding(code)) is not None and padding != ("", 1, ""):
+            padded[index] = padding
+    return dates, padded
+
+
+def _shown(number, padding: tuple[str, int, str]):
+    """A whole, non-negative number under a zero-padding format, as Excel shows it."""
+    if isinstance(number, float):
+        if not number.is_integer() or abs(number) >= 1e15:
+            return number  # Excel shows these otherwise (decimals rounded, digits lost): keep the number
+        number = int(number)
+    if number < 0:
+        return number
+    before, digits, after = padding
+    return Shown(f"{before}{number:0{digits}d}{after}", number)
 
 
 def _column_index(letters: str) -> int:
@@ -352,9 +414,10 @@ def _column_index(letters: str) -> int:
     return index
 
 
-def _sheet_rows(package, target, sheet_name, strings, dates, date1904, limits):
+def _sheet_rows(package, target, sheet, strings, dates, padded, date1904, limits):
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+    sheet_name = sheet.name
     epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
     label = f"工作表“{sheet_name}”" if sheet_name else "工作表"
 
@@ -388,12 +451,17 @@ def _sheet_rows(package, target, sheet_name, strings, dates, date1904, limits):
                 return from_excel(number, epoch)
             except (ValueError, OverflowError, TypeError):
                 return number
+        if padded and style is not None and style.isdigit() and int(style) in padded:
+            return _shown(number, padded[int(style)])
         return number
 
     def rows():
         data = package.read(target)
         row_number, kept = 0, 0
-        for element in elements(data, "row"):
+        for element in elements(data, ("row", "autoFilter")):
+            if _local(element.tag) == "autoFilter":
+                sheet.filtered = True
+                continue
             reference = element.get("r")
             row_number = int(reference) if reference and reference.isdigit() else row_number + 1
             values: dict[int, object] = {}
@@ -416,6 +484,8 @@ def _sheet_rows(package, target, sheet_name, strings, dates, date1904, limits):
             if kept > limits.rows:
                 raise UploadError(f"{label}超过 {limits.rows:,} 行，超出了一次可以读取的范围，"
                                   f"请拆分成几个文件后分别上传。")
+            if element.get("hidden") in ("1", "true"):
+                sheet.hidden.add(row_number)
             yield row_number, [values.get(i) for i in range(1, max(values) + 1)]
         del data
     return rows()
