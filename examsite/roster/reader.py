@@ -20,12 +20,17 @@ class Sheet:
     """The non-blank rows of one sheet (one .csv is one sheet named ""), as text cells.
 
     Each row keeps its 1-based row number and the positions of the cells Excel held as
-    numbers (a 工号 typed as a number may have lost its leading zeros).
+    numbers (a 工号 typed as a number may have lost its leading zeros). A number under a
+    zero-padding format (000000) is read as Excel shows it (001234), as text.
     """
 
     name: str
     rows: list[tuple[int, list[str], frozenset[int]]] = field(default_factory=list)
     blank_rows: int = 0
+    #: numbers of the rows (among ``rows``) Excel hides: filtered out, or hidden by hand
+    hidden: frozenset[int] = frozenset()
+    #: whether the sheet has an AutoFilter (its hidden rows are the ones the filter left out)
+    filtered: bool = False
 
 
 def read_sheets(filename: str, data: bytes) -> list[Sheet]:
@@ -49,9 +54,10 @@ def read_sheets(filename: str, data: bytes) -> list[Sheet]:
 def _xlsx_sheets(data: bytes) -> list[Sheet]:
     """Streamed with safe_files.read_xlsx: bounded in rows, columns, sizes and XML."""
     sheets, total = [], 0
-    for found in read_xlsx(data, XLSX_LIMITS):
+    for found in read_xlsx(data, XLSX_LIMITS, shown=True):
         sheet = _sheet(found.name, ((number, [(cell_text(v), isinstance(v, (int, float)) and not isinstance(v, bool))
                                               for v in row]) for number, row in found.rows), total)
+        sheet.hidden, sheet.filtered = frozenset(found.hidden), found.filtered  # complete: the rows were all read
         total += len(sheet.rows)
         width = max((len(texts) for _, texts, _ in sheet.rows), default=0)  # as wide as its widest row, as Excel shows it
         sheet.rows = [(number, texts + [""] * (width - len(texts)), numeric) for number, texts, numeric in sheet.rows]
@@ -76,7 +82,7 @@ def _csv_grid(data: bytes):
             if len(row) > XLSX_LIMITS.columns:
                 raise RosterFileError(f"第 {number} 行有 {len(row)} 列，超过了 {XLSX_LIMITS.columns} 列的上限，"
                                       f"请检查分隔符或删去多余的列后再上传。")
-            yield number, [(cell_text(value), False) for value in row]
+            yield number, [(cell_text(_formula_text(value)), False) for value in row]
     except csv.Error as error:  # a field longer than the csv module allows, a stray NUL …
         raise RosterFileError(f"第 {reader.line_num} 行无法按表格读取（{error}），请检查后重新上传。") from error
 
@@ -96,6 +102,13 @@ def _sheet(name: str, grid, before: int = 0) -> Sheet:
     if sheet.rows:  # blank rows inside the list; those above or below it are just the sheet's margins
         sheet.blank_rows = sheet.rows[-1][0] - sheet.rows[0][0] + 1 - len(sheet.rows)
     return sheet
+
+
+def _formula_text(value: str) -> str:
+    """'="001234"', as systems export a number they want Excel to keep as text → '001234'."""
+    if value.startswith('="') and value.endswith('"') and len(value) >= 3:
+        return value[2:-1].replace('""', '"')
+    return value
 
 
 def cell_text(value) -> str:

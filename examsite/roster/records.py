@@ -9,7 +9,7 @@ skipped and said so.
 import re
 from dataclasses import dataclass, field
 
-from ..headers import alias_table, find_header as find_header_row
+from ..headers import alias_table, find_header_rows
 from .normalise import check_id_number, person_name, squash, unit_parts
 from .reader import Sheet
 
@@ -27,6 +27,8 @@ LABELS = {"staff_no": "工号", "name": "姓名", "unit": "单位", "tier": "干
 REQUIRED = ("staff_no", "name", "unit")
 MAX_LENGTHS = {"staff_no": 40, "name": 60, "position": 100, "rank": 40}
 _SUBTOTAL = re.compile(r"合\s*计|小\s*计|总\s*计|共\s*计")
+#: a long number Excel turned into scientific notation when it opened or saved the file (1.10105E+17)
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d*)?[eE][+-]?\d+$")
 _BY_KEY = alias_table(COLUMNS)
 
 
@@ -44,6 +46,8 @@ class RosterRecord:
     rank: str | None = None
     #: masked; None when the file has none for this person
     id_number: str | None = None
+    #: the position of its sheet in the file (``sheet`` is its name only when the file has several)
+    sheet_number: int = 0
 
     @property
     def place(self) -> str:
@@ -67,6 +71,8 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
     #: what was skipped, and why
     notes: list[str] = field(default_factory=list)
+    #: the rows skipped because Excel hides them (a filter): (sheet, row, 工号, 姓名) as written
+    hidden: list[tuple[str, int, str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[str]:
@@ -90,8 +96,14 @@ def places(spots: list[tuple[str, int]]) -> str:
 
 
 def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
-    """(index in sheet.rows, column of each field) of the first row naming 工号 and 姓名."""
-    return find_header_row([cells for _, cells, _ in sheet.rows], _BY_KEY, ("staff_no", "name"))
+    """(index in sheet.rows of its last row, column of each field) of the header: the first row
+    naming 工号 and 姓名, or two rows naming them together (a group row above, see
+    headers.find_header_rows)."""
+    found = find_header_rows([cells for _, cells, _ in sheet.rows], _BY_KEY, ("staff_no", "name"))
+    if found is None:
+        return None
+    index, height, columns = found
+    return index + height - 1, columns
 
 
 def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str, str]) -> Parsed:
@@ -126,8 +138,12 @@ def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str
         if not body and label:
             parsed.notes.append(f"工作表“{label}”只有表头，没有人员。")
         skipped = sheet.blank_rows
+        hidden = []
         for row, cells, numeric in body:
             values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in columns.items()}
+            if row in sheet.hidden:
+                hidden.append((label, row, values["staff_no"], values["name"]))
+                continue
             if _is_subtotal(cells, values):
                 parsed.notes.append(f"{place(label, row)}是合计行，已跳过。")
                 continue
@@ -141,6 +157,9 @@ def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str
                     numeric_numbers.append((label, row, record.staff_no))
         if skipped:
             parsed.notes.append(f"{'工作表“' + label + '”中' if label else ''}跳过空行 {skipped} 行。")
+        if hidden:
+            parsed.hidden += hidden
+            parsed.notes.append(_hidden_note(label, sheet.filtered, hidden))
     for value, spots in checker.unmapped.items():
         sheet_number = next((n for n, s, _ in headed if s.name == spots[0][0]), 0)
         parsed.problems.append(Problem(sheet_number, spots[0][1],
@@ -188,8 +207,12 @@ class _RowChecker:
         tier, problem = self._tier(values.get("tier", ""), rank, position, sheet, row)
         problems += [problem] if problem else []
         id_number = None
+        if _SCIENTIFIC.match(staff_no):
+            problems.append(f"工号“{staff_no}”{_SCIENTIFIC_FIX.format(column='工号')}")
         if values.get("id_number"):
-            if id_is_number:
+            if _SCIENTIFIC.match(squash(values["id_number"])):
+                problems.append(f"身份证号“{squash(values['id_number'])}”{_SCIENTIFIC_FIX.format(column='身份证号')}")
+            elif id_is_number:
                 problems.append("身份证号被 Excel 存成了数字，后几位已经丢失：请把这一列设为文本后重新填写")
             else:
                 id_number, problem = check_id_number(values["id_number"])
@@ -202,7 +225,8 @@ class _RowChecker:
         if not tier:  # waits for its rank to be mapped; reported once per rank
             return None
         return RosterRecord(sheet=sheet, row=row, staff_no=staff_no, name=name, unit_path=path, tier=tier,
-                            unit_text=values["unit"], position=position, rank=rank, id_number=id_number)
+                            unit_text=values["unit"], position=position, rank=rank, id_number=id_number,
+                            sheet_number=sheet_number)
 
     def _tier(self, tier: str, rank: str | None, position: str | None, sheet: str, row: int):
         """(the tier, a problem): from 干部层级 when filled, else from 职级 or 职务 through the map."""
@@ -217,6 +241,18 @@ class _RowChecker:
             self.unmapped.setdefault(rank or position, []).append((sheet, row))
             return None, None
         return None, "干部层级为空，职级、职务也都没有填"
+
+
+_SCIENTIFIC_FIX = ("被 Excel 转成了科学计数法，后面的数字已经丢失：请在原表中把“{column}”一列的单元格格式设为“文本”后"
+                   "重新填写或粘贴；CSV 文件不要用 Excel 打开后再保存（要在 Excel 中打开，请用“数据 → 从文本/CSV”"
+                   "导入并把这一列设为文本），或另存为 .xlsx 后上传")
+
+
+def _hidden_note(label: str, filtered: bool, hidden: list[tuple[str, int, str, str]]) -> str:
+    how = "被筛选隐藏" if filtered else "在 Excel 中被隐藏"
+    redo = "取消筛选（或清除筛选条件）" if filtered else "取消隐藏"
+    return (f"{places([(sheet, row) for sheet, row, _, _ in hidden])}共 {len(hidden)} 行{how}，没有导入："
+            f"只导入 Excel 中显示的行。如这些人员也要导入，请在 Excel 中{redo}后保存，再重新上传。")
 
 
 def _warn_lost_zeros(parsed: Parsed, numeric_numbers: list[tuple[str, int, str]]) -> None:

@@ -231,6 +231,14 @@ class RosterPlan:
     #: staff of the units the file lists who are not in it (and not marked as left already)
     leaving: list[Staff] = field(default_factory=list)
     resolver: UnitResolver | None = None
+    #: every person read from the file with his unit, in file order (those whose unit was found,
+    #: also when other rows have errors)
+    people: list[tuple[RosterRecord, Unit | tuple[str, ...]]] = field(default_factory=list)
+    #: the errors with where they are: Problem.sheet indexes ``sheet_names`` (row 0: the whole file)
+    problems: list[Problem] = field(default_factory=list)
+    sheet_names: list[str] = field(default_factory=list)
+    #: rows skipped because Excel hides them (a filter): (sheet, row, 工号, 姓名)
+    hidden: list[tuple[str, int, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -265,10 +273,12 @@ def plan_import(filename: str, data: bytes, sheets=None) -> RosterPlan:
         sheets = read_sheets(filename, data) if sheets is None else sheets
     except RosterFileError as error:
         plan.errors = [str(error)]
+        plan.problems = [Problem(0, 0, str(error))]
         return plan
+    plan.sheet_names = [sheet.name for sheet in sheets]
     tier_by_name = {tier.name: tier for tier in tiers()}
     parsed = parse_sheets(sheets, list(tier_by_name), rank_map())
-    plan.warnings, plan.notes = parsed.warnings, parsed.notes
+    plan.warnings, plan.notes, plan.hidden = parsed.warnings, parsed.notes, parsed.hidden
     problems = list(parsed.problems)
     resolver = UnitResolver(all_units())
     placed: list[tuple[RosterRecord, Unit | tuple[str, ...]]] = []
@@ -277,8 +287,10 @@ def plan_import(filename: str, data: bytes, sheets=None) -> RosterPlan:
             placed.append((rec, resolver.resolve(rec.unit_path, rec.unit_text)))
         except RosterError as error:
             problems.append(Problem(_sheet_index(sheets, rec.sheet), rec.row, f"{rec.place}：{error}。"))
+    plan.people = placed
     if problems:
-        plan.errors = [p.message for p in sorted(problems, key=lambda p: (p.sheet, p.row))]
+        plan.problems = sorted(problems, key=lambda p: (p.sheet, p.row))
+        plan.errors = [p.message for p in plan.problems]
         return plan
     plan.resolver = resolver
     plan.new_units = sorted("/".join(key) for key in resolver.planned)
