@@ -102,6 +102,7 @@ def _register_commands(app: Flask) -> None:
     from .banks.cli import bank_cli
     from .exams.cli import exam_cli
     from .results.cli import results_cli
+    from .roster.cli import roster_cli
     from .sampling.cli import sample_cli
     from .demo import demo_command
 
@@ -110,6 +111,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(exam_cli)
     app.cli.add_command(sample_cli)
     app.cli.add_command(results_cli)
+    app.cli.add_command(roster_cli)
     app.cli.add_command(demo_command)
 
 
