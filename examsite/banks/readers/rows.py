@@ -182,7 +182,7 @@ def row_kind(cells: list[str], named: dict[str, str], columns: dict[str, int]) -
         text = filled[0]
         if "\n" not in text and section_of(fold(text)) is not None:
             return "section"
-        if fold(text).strip().rstrip(".、").isdigit() or text in (named.get("type"),):
+        if fold(text).strip().rstrip(".、").isdigit() or (text == named.get("type") and type_of(text)):
             return "blank"
         if named.get("stem") != text or REMARK.match(text):
             return "remark"

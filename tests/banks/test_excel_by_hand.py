@@ -1,0 +1,193 @@
+"""Excel banks as offices fill them by hand: a title row, their own header spellings, a sheet
+per type, a 说明 sheet, options in one column, answers typed every way, numbers as numbers."""
+import io
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.styles import Border, Side
+
+from examsite.banks.readers import parse_bank
+
+from .. import spreadsheets
+
+
+def ok(result):
+    assert result.errors == [], [str(e) for e in result.errors]
+    return result.questions
+
+
+def book(sheets: dict[str, list[list]], active: int = 0, title_merged: dict[str, int] | None = None,
+         bordered: dict[str, int] | None = None) -> bytes:
+    """A workbook by openpyxl: each sheet's rows as given; a title merged across the first row
+    of the sheets in ``title_merged`` (name → columns), ``bordered`` blank rows with borders
+    added below the rows (name → how many), the sheet ``active`` selected when saved."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    thin = Side(style="thin")
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if title_merged and name in title_merged:
+            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=title_merged[name])
+        for extra in range((bordered or {}).get(name, 0)):
+            for column in range(1, 6):
+                sheet.cell(row=len(rows) + 1 + extra, column=column).border = Border(thin, thin, thin, thin)
+    workbook.active = active
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+INSTRUCTIONS = [["填写说明"], ["1．每个工作表填写一种题型，不要修改表头。"], ["2．多选题答案连写，如 ABD。"]]
+
+
+def per_type_sheets():
+    return {
+        "填写说明": INSTRUCTIONS,
+        "单选题": [
+            ["2024年纪法知识题库（单选题）"],
+            ["序号", "试题内容", "选项A", "选项B", "选项C", "选项D", "正确答案", "答案解析", "出题依据"],
+            [1, "党的纪律处分有（ ）种。", "三", "四", "五", "六", "c ", "警告、严重警告、撤销党内职务、留党察看、开除党籍。",
+             "中国共产党纪律处分条例"],
+            [2, "给予党员警告处分的期限为（ ）。", "六个月", "一年", "一年半", "二年", "B", None, "中国共产党纪律处分条例"],
+        ],
+        "多选题": [
+            ["2024年纪法知识题库（多选题）"],
+            ["题号", "题目", "选项", "答案"],
+            [1, "监察机关可以采取的调查措施有（ ）。", "A.谈话 B.讯问 C.询问 D.查询 E.冻结", "A,B,D,E"],
+            [2, "党的纪律包括（ ）。", "A、政治纪律\nB、组织纪律\nC、廉洁纪律\nD、群众纪律", "ABCD"],
+            [3, "中央八项规定精神要求（ ）。", "改进调查研究\n精简会议活动\n精简文件简报", "ac"],
+        ],
+        "判断题": [
+            ["2024年纪法知识题库（判断题）"],
+            ["序号", "题干", "答案"],
+            [1, "党员受到警告处分一年内不得在党内提升职务。", "正确"],
+            [2, "监察机关可以对所有公民采取留置措施。", "错误"],
+            [3, "纪检监察机关应当依规依纪依法履行职责。", "对"],
+            [4, "党员可以参加迷信活动。", "错"],
+            [5, "党员领导干部应当廉洁从政。", "√"],
+            [6, "留置时间可以无限延长。", "×"],
+        ],
+        "填空题": [
+            ["序号", "题干", "答案", "分值"],
+            [1, "党的纪律处分中，留党察看处分分为留党察看____和留党察看二年。", "一年", 2],
+            [2, "对党员的纪律处分种类有____种。", 5, 2],
+            [3, "监察机关履行____、____、____职责。", "监督、调查、处置", 3],
+        ],
+    }
+
+
+@pytest.mark.parametrize("active", [0, 3])
+def test_one_sheet_per_type_with_title_rows_and_an_instructions_sheet(active):
+    data = book(per_type_sheets(), active=active, title_merged={"单选题": 9, "多选题": 4, "判断题": 3},
+                bordered={"判断题": 5, "单选题": 3})
+    result = parse_bank("题库.xlsx", data)
+    questions = ok(result)
+    counts = {t: sum(1 for q in questions if q.type == t) for t in ("single", "multiple", "judge", "fill")}
+    assert counts == {"single": 2, "multiple": 3, "judge": 6, "fill": 3}
+    single = [q for q in questions if q.type == "single"]
+    assert [q.answer for q in single] == ["C", "B"] and single[0].options == ["三", "四", "五", "六"]
+    assert single[0].explanation.startswith("警告") and single[1].explanation is None
+    assert single[0].source == "中国共产党纪律处分条例"
+    multiple = [q for q in questions if q.type == "multiple"]
+    assert [q.answer for q in multiple] == ["ABDE", "ABCD", "AC"]
+    assert multiple[0].options == ["谈话", "讯问", "询问", "查询", "冻结"]
+    assert multiple[1].options == ["政治纪律", "组织纪律", "廉洁纪律", "群众纪律"]
+    assert multiple[2].options == ["改进调查研究", "精简会议活动", "精简文件简报"]
+    assert [q.answer for q in questions if q.type == "judge"] == [True, False, True, False, True, False]
+    fills = [q for q in questions if q.type == "fill"]
+    assert [q.answer for q in fills] == [["一年"], ["5"], ["监督", "调查", "处置"]]
+    assert [q.points for q in fills] == [2.0, 2.0, 3.0]
+    assert [str(w) for w in result.warnings] == ["工作表“填写说明”是填写说明，没有读取其中的内容。"]
+
+
+def test_problems_name_the_sheet_and_the_row():
+    sheets = per_type_sheets()
+    sheets["多选题"].append([4, "下列属于违反廉洁纪律的有（ ）。", "A.违规收受礼金 B.违规经商", "ABF"])
+    sheets["多选题"].append([5, "党员的权利有（ ）。", "A.表决权 B.选举权 C.被选举权", ""])
+    sheets["判断题"].append([7, "党员必须遵守党的纪律。", "A"])
+    result = parse_bank("题库.xlsx", book(sheets))
+    messages = [str(e) for e in result.errors]
+    assert "工作表“多选题”第 6 行：答案 F 没有对应的选项（本题只有 A–B）。" in messages
+    assert "工作表“多选题”第 7 行：没有答案。" in messages
+    assert "工作表“判断题”第 9 行：判断题答案“A”无法识别（应为 √/×、对/错 或 正确/错误）。" in messages
+    assert len(messages) == 3
+    assert result.to_json()["errors"][0]["place"].startswith("工作表“多选题”")
+    # every question found is kept, those with errors too, in the order of the workbook
+    assert len(result.questions) == 14 and len(result.rejected) == 3
+    lines = sorted([q.line for q in result.questions] + [r.line for r in result.rejected])
+    assert len(set(lines)) == len(lines)
+    assert [r.stem for r in result.rejected] == [
+        "下列属于违反廉洁纪律的有（ ）。", "党员的权利有（ ）。", "党员必须遵守党的纪律。"]
+
+
+def test_a_sheet_named_for_a_type_without_a_header_is_an_error():
+    sheets = {"单选题": per_type_sheets()["单选题"], "判断题": [["党员必须遵守党的纪律。", "正确"]]}
+    result = parse_bank("题库.xlsx", book(sheets))
+    assert [str(e) for e in result.errors] == [
+        "工作表“判断题”中没有找到表头（需有“题干”和“答案”两列），其中的题目没有读取。"]
+
+
+def test_one_sheet_with_a_type_column_typed_by_hand():
+    rows = [
+        ["××县纪委2024年度纪法知识测试题库", None, None, None, None, None],
+        ["题目类型", "题 干", "选项", "答案\n（必填）", "难易程度", "分值"],
+        ["单项选择", "党的最高领导机关是（ ）。", "A．党的全国代表大会和它所产生的中央委员会 B．中央政治局", "A", "易", 1],
+        ["多项选择", "党内监督的主要内容有（ ）。", "A．遵守党章党规 B．维护党中央集中统一领导 C．坚持民主集中制", "A B C", 3, 2],
+        ["判断", "党员有权对党的工作提出建议和倡议。", None, "对", None, 1],
+        ["填空", "《中华人民共和国监察法》自____起施行。", None, "2018年3月20日", None, 1.5],
+        ["判断题", "党员领导干部可以违规兼职取酬。", "A．正确 B．错误", "B", None, 1],
+        [None, None, None, None, None, None],
+        ["注：本题库依据现行党内法规整理。", None, None, None, None, None],
+    ]
+    data = spreadsheets.workbook({"Sheet1": rows}, writer="xlsxwriter")
+    result = parse_bank("题库.xlsx", data)
+    questions = ok(result)
+    assert [(q.type, q.answer, q.points) for q in questions] == [
+        ("single", "A", 1.0), ("multiple", "ABC", 2.0), ("judge", True, 1.0),
+        ("fill", ["2018年3月20日"], 1.5), ("judge", False, 1.0)]
+    assert questions[0].difficulty == 1 and questions[1].difficulty == 3
+    assert questions[4].options == []
+    assert [str(w) for w in result.warnings] == ["第 9 行：不是题目，已忽略：“注：本题库依据现行党内法规整理。”"]
+
+
+def test_template_rows_numbered_but_never_filled_are_skipped():
+    rows = [["序号", "题干", "A", "B", "C", "D", "答案"]]
+    rows += [[n, f"依照监察法第{n}条，下列说法正确的是（ ）。", "甲", "乙", "丙", "丁", "ABCD"[n % 4]] for n in range(1, 121)]
+    rows += [[n, None, None, None, None, None, None] for n in range(121, 201)]  # the template's empty rows
+    result = parse_bank("题库.xlsx", spreadsheets.workbook({"单选题": rows}))
+    questions = ok(result)
+    assert len(questions) == 120 and result.warnings == []
+    assert all(q.type == "single" for q in questions)
+    assert [q.line for q in questions] == list(range(2, 122))
+
+
+def test_sheet_names_give_the_type_only_without_a_type_column():
+    sheets = {
+        "单项选择": [["题干", "选项", "答案"], ["党的纪律处分有（ ）种。", "A.三 B.四 C.五 D.六", "C"]],
+        "多选": [["题型", "题干", "选项", "答案"], ["单选题", "党章是党的（ ）。", "A.根本大法 B.一般规定", "A"]],
+        "不定项": [["题干", "选项", "答案"], ["纪检监察机关的职责有（ ）。", "A.监督 B.执纪 C.问责", "A"]],
+    }
+    result = parse_bank("题库.xlsx", spreadsheets.workbook(sheets))
+    questions = ok(result)
+    assert [(q.type, q.answer) for q in questions] == [("single", "C"), ("single", "A"), ("multiple", "A")]
+    assert [w.message for w in result.warnings] == ["多选题只有一个正确答案，请确认。"]
+    assert result.warnings[0].place == "工作表“不定项”第 2 行"
+
+
+def test_header_repeated_and_a_duplicate_across_sheets():
+    header = ["序号", "题干", "答案"]
+    sheets = {
+        "判断一": [header, [1, "党员必须遵守党的纪律。", "√"], header, [2, "党员可以参加迷信活动。", "×"]],
+        "判断二": [header, [1, "党员必须遵守党的纪律。", "对"]],
+    }
+    result = parse_bank("题库.xlsx", spreadsheets.workbook(sheets))
+    assert len(ok(result)) == 3
+    assert [str(w) for w in result.warnings] == ["工作表“判断二”第 2 行：与工作表“判断一”第 2 行的题目重复。"]
+
+
+def test_no_header_anywhere():
+    result = parse_bank("题库.xlsx", spreadsheets.workbook({"Sheet1": [["党员必须遵守党的纪律。", "正确"]]}))
+    assert result.questions == [] and len(result.errors) == 1
+    assert "没有找到表头" in result.errors[0].message and "第 1 行的内容：党员必须遵守党的纪律。、正确" in result.errors[0].message
