@@ -8,7 +8,7 @@ from ...uploads import UploadError, is_old_office
 from ..parsed import ParseResult, Problem
 from ..parser import parse_lines
 from .docx import read_docx
-from .pdf import read_pdf
+from .pdf import parse_pdf
 from .txt import read_txt
 from .xlsx import XLSX_COLUMNS, parse_xlsx
 
@@ -45,5 +45,5 @@ def _parse(filename: str, data: bytes, limit_bytes: int | None) -> ParseResult:
     if name.endswith(".xlsx"):
         return parse_xlsx(data)
     if name.endswith(".pdf"):
-        return parse_lines(read_pdf(data), unit="行")
+        return parse_pdf(data)  # its problems name their page
     raise UploadError("不支持的文件类型，请上传 Word（.docx）、文本（.txt）、Excel（.xlsx）或 PDF（.pdf）文件。")

@@ -1,0 +1,381 @@
+"""PDF banks as offices export them: made here by a real PDF writer (Debian's Chromium, the same
+Skia PDF backend and embedded subset CJK fonts with ToUnicode maps as an exported Word file),
+read back through parse_bank, and compared with the bank they were made from."""
+import html
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from examsite.banks.readers import parse_bank
+from examsite.banks.readers import pdf as pdf_reader
+from examsite.banks.readers.pdf import ENCRYPTED, SCANNED, read_pages, read_pdf
+from examsite.uploads import UploadError
+
+from ..browser.conftest import CHROMIUM_ARGS, find_chromium
+from ..conftest import skip_or_fail
+
+# -- the banks ---------------------------------------------------------------------------
+
+SINGLE = [
+    ("党员受到警告处分的，在多长时间内不得在党内提升职务和向党外组织推荐担任高于其原任职务的党外职务？",
+     ["六个月", "一年", "一年半", "两年"], "B"),
+    ("党员受到严重警告处分的，在多长时间内不得在党内提升职务和向党外组织推荐担任高于其原任职务的党外职务？",
+     ["一年", "一年半", "两年", "三年"], "B"),
+    ("受到开除党籍处分的，多少年内不得重新入党，也不得推荐担任与其原任职务相当或者高于其原任职务的党外职务？",
+     ["二年", "三年", "四年", "五年"], "D"),
+    ("留党察看处分，分为留党察看一年、留党察看二年。对于受到留党察看处分一年的党员，期满后仍不符合恢复党员权利条件的，"
+     "应当如何处理？", ["延长一年留党察看期限", "给予开除党籍处分", "恢复其党员权利", "给予撤销党内职务处分"], "A"),
+    ("根据《中华人民共和国监察法》，监察机关采取留置措施的，留置时间不得超过多长时间，在特殊情况下可以延长一次？",
+     ["一个月", "两个月", "三个月", "六个月"], "C"),
+    ("中央政治局关于改进工作作风、密切联系群众的八项规定是在哪一年审议通过的？", ["2010年", "2012年", "2013年", "2015年"], "B"),
+    ("党组织和党员违反党章和其他党内法规，违反国家法律法规，违反党和国家政策，违反社会主义道德，危害党、国家和人民利益的行为，"
+     "依照规定应当给予纪律处理或者处分的，都必须受到什么的追究？", ["法律", "党纪", "行政", "道德"], "B"),
+    ("党员领导干部的配偶、子女及其配偶违反有关规定在该党员领导干部管辖的地区和业务范围内从事可能影响其公正执行公务的经营活动，"
+     "该党员领导干部应当承担什么责任？", ["直接责任", "领导责任", "主要领导责任", "重要领导责任"], "A"),
+]
+MULTIPLE = [
+    ("《中国共产党纪律处分条例》规定的党的纪律包括以下哪些？",
+     ["政治纪律、组织纪律", "廉洁纪律、群众纪律", "工作纪律、生活纪律", "经济纪律、财务纪律"], "ABC"),
+    ("对党员的纪律处分种类有哪些（请选出条例规定的全部种类，包括警告、严重警告等在内，不要漏选）？",
+     ["警告、严重警告", "撤销党内职务", "留党察看", "开除党籍", "降级、撤职"], "ABCD"),
+    ("监察机关对涉嫌职务违法的被调查人，可以依法采取下列哪些措施，调查过程中应当严格依照法定程序，"
+     "收集、固定、审查、运用证据？", ["谈话", "询问", "查询、冻结", "罚款"], "ABC"),
+]
+JUDGE = [
+    ("党员受到留党察看处分期间，没有表决权、选举权和被选举权。", "√"),
+    ("留党察看的期限最长为三年。", "×"),
+    ("党员领导干部不得违反有关规定在经济实体、社会团体等单位中兼职，或者经批准兼职但获取薪酬、奖金、津贴等额外利益。", "对"),
+    ("对于违犯党纪的党员，只要本人主动交代问题，就一律免予处分。", "错"),
+]
+FILL = [
+    ("监察委员会依照《中华人民共和国监察法》和有关法律规定履行____、____、____职责。", ["监督", "调查", "处置"]),
+    ("党的纪律处分工作应当坚持党要管党、____的原则。", ["全面从严治党"]),
+]
+EXPLANATIONS = {
+    ("single", 0): ["依据《中国共产党纪律处分条例》第十条。受到警告处分一年内、受到严重警告处分一年半内，"
+                    "不得在党内提升职务和向党外组织推荐担任高于其原任职务的党外职务。",
+                    "本题考查处分的影响期。"],
+    ("judge", 1): ["留党察看的期限为一年或二年，最长不超过二年。"],
+}
+
+
+def bank_html(numbering="{n}．", options_on_one_line=False, indent_explanation=False) -> str:
+    """The bank as the body of a page: paragraphs like a Word file's, in a CJK font."""
+    parts = ["<p class='title'>××市纪委监委2026年度纪法知识测试题库</p>",
+             "<p class='note'>说明：本题库供全市党员干部学习使用，题目依据现行党内法规和国家法律编写，"
+             "答案以最新修订的条文为准。</p>"]
+    n = 0
+
+    def question(stem, lettered, answer, key):
+        nonlocal n
+        n += 1
+        parts.append(f"<p>{numbering.format(n=n)}{html.escape(stem)}</p>")
+        if lettered:
+            labels = [f"{'ABCDEFGH'[i]}．{html.escape(text)}" for i, text in enumerate(lettered)]
+            if options_on_one_line:
+                parts.append(f"<p>{'&emsp;&emsp;'.join(labels)}</p>")
+            else:
+                parts.extend(f"<p>{label}</p>" for label in labels)
+        parts.append(f"<p>答案：{html.escape(answer)}</p>")
+        for index, paragraph in enumerate(EXPLANATIONS.get(key, [])):
+            style = " style='text-indent:2em'" if indent_explanation and index else ""
+            parts.append(f"<p{style}>{'解析：' if index == 0 else ''}{html.escape(paragraph)}</p>")
+
+    parts.append("<p>一、单项选择题（每题2分）</p>")
+    for index, (stem, lettered, answer) in enumerate(SINGLE * 3):
+        question(stem, lettered, answer, ("single", index))
+    parts.append("<p>二、多项选择题（每题3分）</p>")
+    for index, (stem, lettered, answer) in enumerate(MULTIPLE * 2):
+        question(stem, lettered, answer, ("multiple", index))
+    parts.append("<p>三、判断题（每题1分）</p>")
+    for index, (stem, answer) in enumerate(JUDGE * 2):
+        question(stem, None, answer, ("judge", index))
+    parts.append("<p>四、填空题（每题2分）</p>")
+    for index, (stem, blanks) in enumerate(FILL * 2):
+        question(stem, None, "；".join(blanks), ("fill", index))
+    return "".join(parts)
+
+
+STYLE = ("<style>body{font-family:'Noto Serif CJK SC','Noto Sans CJK SC',serif;font-size:14pt;margin:0}"
+         "p{margin:0 0 3pt 0;line-height:1.5;text-align:justify}.title{text-align:center;font-size:18pt}"
+         ".note{text-indent:2em}</style>")
+
+
+class PdfWriter:
+    """Chromium printing a page to PDF, as an office's Word would export it."""
+
+    def __init__(self, browser):
+        self.browser = browser
+
+    def make(self, body: str, header: str = "", footer: str = "", size: str = "A4", script: str = "") -> bytes:
+        page = self.browser.new_page()
+        try:
+            page.set_content(f"<html><head><meta charset='utf-8'>{STYLE}</head><body>{body}</body></html>")
+            if script:
+                page.evaluate(script)
+            return page.pdf(
+                format=size, display_header_footer=bool(header or footer),
+                header_template=f"<div style='font-size:9pt;width:100%;text-align:center;"
+                                f"font-family:Noto Sans CJK SC'>{header}</div>" if header else "<span></span>",
+                footer_template=f"<div style='font-size:9pt;width:100%;text-align:center;"
+                                f"font-family:Noto Sans CJK SC'>{footer}</div>" if footer else "<span></span>",
+                margin={"top": "2.54cm", "bottom": "2.54cm", "left": "3.17cm", "right": "3.17cm"},
+                print_background=True)
+        finally:
+            page.close()
+
+
+@pytest.fixture(scope="session")
+def writer():
+    executable = find_chromium()
+    if executable is None:
+        skip_or_fail("Chromium not found (/usr/bin/chromium): PDF bank tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    yield PdfWriter(browser)
+    browser.close()
+    playwright.stop()
+
+
+PAGE_OF = "第 <span class='pageNumber'></span> 页 共 <span class='totalPages'></span> 页"
+
+
+@pytest.fixture(scope="session")
+def exported(writer) -> bytes:
+    """Header with the office's name, footer 第 N 页 共 M 页, one option a line."""
+    return writer.make(bank_html(), header="××市纪委监委　纪法知识测试题库", footer=PAGE_OF)
+
+
+@pytest.fixture(scope="session")
+def dashed(writer) -> bytes:
+    """No header, footer - N -, numbering 1、, options on one line, 解析 second paragraph indented."""
+    return writer.make(bank_html(numbering="{n}、", options_on_one_line=True, indent_explanation=True),
+                       footer="- <span class='pageNumber'></span> -", size="A5")
+
+
+@pytest.fixture(scope="session")
+def bare_numbers(writer) -> bytes:
+    """A header holding the page number (纪法知识测试 第 N 页) and a bare page number below."""
+    return writer.make(bank_html(numbering="({n})"),
+                       header="纪法知识测试　第<span class='pageNumber'></span>页",
+                       footer="<span class='pageNumber'></span>")
+
+
+def expected_questions():
+    rows = []
+    for index, (stem, lettered, answer) in enumerate(SINGLE * 3):
+        rows.append(("single", stem, lettered, answer, ("single", index)))
+    for index, (stem, lettered, answer) in enumerate(MULTIPLE * 2):
+        rows.append(("multiple", stem, lettered, answer, ("multiple", index)))
+    for index, (stem, answer) in enumerate(JUDGE * 2):
+        rows.append(("judge", stem, [], answer in ("√", "对"), ("judge", index)))
+    for index, (stem, blanks) in enumerate(FILL * 2):
+        rows.append(("fill", stem, [], blanks, ("fill", index)))
+    return rows
+
+
+def assert_bank(result):
+    assert not result.errors, [str(e) for e in result.errors]
+    counts = {}
+    for question in result.questions:
+        counts[question.type] = counts.get(question.type, 0) + 1
+    assert counts == {"single": 24, "multiple": 6, "judge": 8, "fill": 4}
+    expected = expected_questions()
+    assert len(result.questions) == len(expected)
+    for question, (qtype, stem, lettered, answer, key) in zip(result.questions, expected):
+        assert question.type == qtype
+        assert question.stem == stem  # wrapped lines joined, nothing leaked in
+        assert question.options == lettered
+        assert question.answer == answer, (stem, question.answer)
+        explanation = EXPLANATIONS.get(key)
+        if explanation:
+            assert question.explanation == "\n".join(explanation)
+        else:
+            assert question.explanation is None
+    for question in result.questions:  # no header, footer or page number anywhere
+        for text in [question.stem, *question.options, question.explanation or ""]:
+            assert "纪委监委" not in text and "页" not in text and "纪法知识测试" not in text
+            assert not text.endswith(tuple("0123456789-")), text
+
+
+def test_exported_bank_reads_exactly(exported):
+    assert_bank(parse_bank("2026题库.pdf", exported))
+
+
+def test_dashed_page_numbers_options_on_one_line(dashed):
+    result = parse_bank("题库（A5）.PDF", dashed)
+    assert_bank(result)
+    assert read_pages(dashed).page_count >= 8
+
+
+def test_bare_page_numbers_and_numbered_headers(bare_numbers):
+    result = parse_bank("bank.pdf", bare_numbers)
+    assert_bank(result)
+    note = next(w for w in result.warnings if "页眉" in w.message)
+    assert "纪法知识测试" in note.message
+
+
+def test_stems_and_options_cross_page_breaks(exported, dashed):
+    """Some questions really are split by a page break in these files, and still read whole."""
+    import pypdfium2
+
+    for data in (exported, dashed):
+        document = pypdfium2.PdfDocument(data)
+        pages = ["".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
+        document.close()
+        split = []
+        for stem, lettered, _ in SINGLE + MULTIPLE:
+            for text in [stem] + lettered:
+                squeezed = "".join(text.split())
+                if len(squeezed) < 12:
+                    continue
+                whole = sum(page.count(squeezed) for page in pages)
+                begun = sum(page.count(squeezed[:10]) for page in pages)
+                if begun > whole:
+                    split.append(text)
+        assert split, "the fixture no longer splits a question across pages"
+        assert_bank(parse_bank("bank.pdf", data))
+
+
+def test_lines_and_pages(exported):
+    text = read_pages(exported)
+    numbers = [line.number for line in text.lines]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert text.lines[0].text == "××市纪委监委2026年度纪法知识测试题库"
+    assert text.lines[1].text.startswith("说明：本题库供全市党员干部学习使用") and text.lines[1].text.endswith("为准。")
+    assert text.pages[1] == 1 and text.pages[numbers[-1]] == text.page_count > 3
+    assert sorted(text.pages.values()) == list(text.pages.values())
+    assert all("页" not in line.text for line in text.lines)
+    assert read_pdf(exported) == text.lines
+
+
+def test_problems_name_their_page(writer):
+    body = bank_html().replace("<p>答案：C</p>", "<p>答案：H</p>", 1)  # an option that is not there
+    data = writer.make(body, footer=PAGE_OF)
+    result = parse_bank("bank.pdf", data)
+    [error] = result.errors
+    page = read_pages(data).pages[error.line]
+    assert error.message.endswith(f"（PDF 第 {page} 页）")
+    assert str(error).startswith(f"第 {error.line} 行：")
+    assert len(result.questions) == 41 and len(result.rejected) == 1
+    title = next(w for w in result.warnings if "未识别为题目" in w.message)
+    assert title.line == 1 and "（PDF 第 1 页）" in title.message
+
+
+def test_kangxi_radicals_read_as_ideographs():
+    assert "⼀⾏⻚⾄".translate(pdf_reader._IDEOGRAPHS) == "一行页至"
+    assert "A．一年\x02".translate(pdf_reader._IDEOGRAPHS) == "A．一年"
+
+
+CANVAS = """() => {
+  const canvas = document.createElement('canvas'); canvas.width = 900; canvas.height = 600;
+  document.body.appendChild(canvas);
+  const c = canvas.getContext('2d'); c.fillStyle = '#fff'; c.fillRect(0, 0, 900, 600);
+  c.fillStyle = '#000'; c.font = '28px "Noto Sans CJK SC"';
+  c.fillText('1．党员受到警告处分的，一年内不得在党内提升职务。', 20, 60);
+  c.fillText('A．正确　B．错误', 20, 120);
+}"""
+
+
+def test_scanned_pdf_is_refused_with_a_reason(writer):
+    data = writer.make("", script=CANVAS)
+    with pytest.raises(UploadError) as caught:
+        read_pdf(data)
+    assert str(caught.value) == SCANNED
+    result = parse_bank("扫描件.pdf", data)
+    assert [e.message for e in result.errors] == [SCANNED] and not result.questions
+
+
+def test_scanned_pages_with_a_printed_page_number_are_still_a_scan(writer):
+    data = writer.make("<div style='page-break-after:always'></div>", footer=PAGE_OF, script=CANVAS)
+    with pytest.raises(UploadError) as caught:
+        read_pdf(data)
+    assert str(caught.value) == SCANNED
+
+
+def test_a_scanned_page_among_text_pages_is_named(writer):
+    body = bank_html() + "<div style='page-break-before:always'></div>"
+    data = writer.make(body, footer=PAGE_OF, script=CANVAS)
+    result = parse_bank("bank.pdf", data)
+    assert_bank(result)
+    last = read_pages(data).page_count
+    note = next(w for w in result.warnings if "扫描页" in w.message)
+    assert f"PDF 第 {last} 页只有图片" in note.message
+
+
+def _encrypted(data: bytes, user: str, owner: str) -> bytes:
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(data))
+    writer.encrypt(user_password=user, owner_password=owner, algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_password_protected_pdf_is_refused(exported):
+    data = _encrypted(exported, "jw2026", "owner")
+    with pytest.raises(UploadError) as caught:
+        read_pdf(data)
+    assert str(caught.value) == ENCRYPTED
+    assert [e.message for e in parse_bank("bank.pdf", data).errors] == [ENCRYPTED]
+
+
+def test_permissions_only_protection_still_reads(exported):
+    """WPS's 'no copying' protection has an empty open password: the text is readable."""
+    assert_bank(parse_bank("bank.pdf", _encrypted(exported, "", "owner-only")))
+
+
+def test_too_many_pages_is_refused(monkeypatch):
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    for _ in range(31):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 30)
+    with pytest.raises(UploadError, match="此 PDF 有 31 页，超过了一次可以读取的 30 页"):
+        read_pdf(out.getvalue())
+
+
+def test_too_much_text_is_refused(exported, monkeypatch):
+    monkeypatch.setattr(pdf_reader, "MAX_CHARS", 2000)
+    with pytest.raises(UploadError, match="文字超过 2,000 字"):
+        read_pdf(exported)
+
+
+@pytest.mark.parametrize("data", [b"", b"%PDF-1.7\n", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF",
+                                  b"PK\x03\x04 not a pdf", "一、单项选择题".encode()])
+def test_broken_pdfs_are_refused(data):
+    with pytest.raises(UploadError):
+        read_pdf(data)
+    result = parse_bank("bank.pdf", data)
+    assert result.errors and not result.questions
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=3000))
+def test_arbitrary_bytes_raise_only_upload_error(data):
+    for blob in (data, b"%PDF-1.7\n" + data):
+        try:
+            read_pdf(blob)
+        except UploadError:
+            pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.floats(0.0, 1.0), flips=st.lists(st.tuples(st.floats(0.0, 1.0), st.integers(0, 255)), max_size=8))
+def test_damaged_exports_raise_only_upload_error(exported, cut, flips):
+    data = bytearray(exported[:max(1, int(len(exported) * cut))])
+    for where, value in flips:
+        data[min(len(data) - 1, int(len(data) * where))] = value
+    try:
+        lines = read_pdf(bytes(data))
+    except UploadError:
+        return
+    assert all(line.text == line.text.strip() and line.text for line in lines)
