@@ -397,12 +397,11 @@ def _number_styles(data: bytes) -> tuple[set[int], dict[int, tuple[str, int, str
 
 def _shown(number, padding: tuple[str, int, str]):
     """A whole, non-negative number under a zero-padding format, as Excel shows it."""
-    if isinstance(number, float):
-        if not number.is_integer() or abs(number) >= 1e15:
-            return number  # Excel shows these otherwise (decimals rounded, digits lost): keep the number
-        number = int(number)
-    if number < 0:
-        return number
+    if isinstance(number, float) and not number.is_integer():
+        return number  # shown rounded: keep the number
+    if number < 0 or number >= 1e15:
+        return number  # past Excel's 15 digits (a 身份证号 typed as a number): its digits are already lost
+    number = int(number)
     before, digits, after = padding
     return Shown(f"{before}{number:0{digits}d}{after}", number)
 

@@ -166,7 +166,12 @@ def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str
                                        f"“{value}”没有对应的干部层级（{places(spots)}）：请在“层级对照”页面把它对应到某个层级"
                                        f"后重新导入，或在文件中加一列“干部层级”。"))
     if not parsed.records and not parsed.problems:
-        parsed.problems.append(Problem(0, 0, "花名册中只有表头，没有人员数据。"))
+        if parsed.hidden:
+            parsed.problems.append(Problem(0, 0, f"文件中的 {len(parsed.hidden)} 行人员在 Excel 中全部被筛选或隐藏了"
+                                                 f"（{places([(s, r) for s, r, _, _ in parsed.hidden])}），"
+                                                 f"没有可以导入的人员：请在 Excel 中取消筛选（或取消隐藏）后保存，再重新上传。"))
+        else:
+            parsed.problems.append(Problem(0, 0, "花名册中只有表头，没有人员数据。"))
     _warn_lost_zeros(parsed, numeric_numbers)
     return parsed
 

@@ -203,3 +203,34 @@ def test_numbers_an_hr_system_wrapped_for_excel_keep_their_zeros(db, district):
     assert plan.ok, plan.errors
     assert [(rec.staff_no, rec.id_number) for rec, _ in plan.added] == [
         ("001234", "*" * 14 + id_number(7)[-4:].upper()), ("000077", None)]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_file_whose_people_are_all_filtered_out_says_so(db, district, writer):
+    persons = [p for p in people(60) if p.hidden]
+    assert len(persons) > 10
+    plan = plan_import("在职人员信息.xlsx", hr_xlsx(persons, writer))
+    assert plan.errors == [f"文件中的 {len(persons)} 行人员在 Excel 中全部被筛选或隐藏了（第 5、6、7、8、9、10、11、12、13、14 "
+                           f"等 {len(persons)} 行），没有可以导入的人员：请在 Excel 中取消筛选（或取消隐藏）后保存，再重新上传。"]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_an_id_number_typed_as_a_number_under_a_padding_format_is_still_refused(db, district, writer):
+    out = io.BytesIO()
+    if writer == "openpyxl":
+        book = openpyxl.Workbook()
+        book.active.append(["工号", "姓名", "单位", "干部层级", "身份证号"])
+        book.active.append(["0001", "张三", "东岗镇", "一般干部", 110105194912310021])
+        book.active.cell(2, 5).number_format = "0" * 18
+        book.save(out)
+    else:
+        import xlsxwriter
+
+        book = xlsxwriter.Workbook(out)
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, ["工号", "姓名", "单位", "干部层级", "身份证号"])
+        sheet.write_row(1, 0, ["0001", "张三", "东岗镇", "一般干部"])
+        sheet.write_number(1, 4, 110105194912310021, book.add_format({"num_format": "0" * 18}))
+        book.close()
+    plan = plan_import("名单.xlsx", out.getvalue())
+    assert plan.errors == ["第 2 行：身份证号被 Excel 存成了数字，后几位已经丢失：请把这一列设为文本后重新填写。"]
