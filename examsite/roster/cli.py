@@ -6,10 +6,11 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from ..extensions import db
 from . import services
-from .records import places
+from .records import place
 
 roster_cli = AppGroup("roster", help="花名册：检查文件。")
 
@@ -51,6 +52,7 @@ def plan_report(plan: services.RosterPlan) -> dict:
         tier_counts[rec.tier] = tier_counts.get(rec.tier, 0) + 1
     return {
         "file": plan.filename,
+        "sheets": plan.sheet_names,
         "ok": plan.ok,
         "counts": {"people": len(people), "added": len(plan.added), "changed": len(plan.changed),
                    "unchanged": plan.unchanged, "leaving": len(plan.leaving), "hidden": len(plan.hidden)},
@@ -59,8 +61,8 @@ def plan_report(plan: services.RosterPlan) -> dict:
         "new_units": plan.new_units,
         "tiers": tier_counts,
         "leaving": [{"staff_no": s.staff_no, "name": s.name, "unit": s.unit.path} for s in plan.leaving],
-        "hidden": [{"sheet": sheet or None, "row": row, "staff_no": staff_no, "name": name}
-                   for sheet, row, staff_no, name in plan.hidden],
+        "hidden": [{"sheet": sheet_of(h.sheet_number), "row": h.row, "staff_no": h.staff_no, "name": h.name}
+                   for h in plan.hidden],
         "errors": [{"sheet": sheet_of(p.sheet) if p.row else None, "row": p.row or None, "message": p.message}
                    for p in plan.problems],
         "warnings": plan.warnings,
@@ -85,9 +87,11 @@ def _summary(report: dict) -> list[str]:
         lines.append(f"文件所列单位中有 {counts['leaving']} 人不在文件中（导入时可选择标为离岗）："
                      + "、".join(f"{p['staff_no']} {p['name']}" for p in report["leaving"][:20])
                      + (" 等" if counts["leaving"] > 20 else ""))
-    if report["hidden"]:
-        lines.append(f"隐藏  {places([(h['sheet'] or '', h['row']) for h in report['hidden']])}"
-                     f"共 {counts['hidden']} 行是隐藏的（筛选掉的），没有读取。")
+    for row in report["hidden"][:50]:
+        where = place(row["sheet"] if len(report["sheets"]) > 1 else "", row["row"])
+        lines.append(f"隐藏  {where}：{row['staff_no']} {row['name']}（没有导入）")
+    if counts["hidden"] > 50:
+        lines.append(f"隐藏  ……共 {counts['hidden']} 行")
     lines += [f"错误  {e['message']}" for e in report["errors"]]
     lines += [f"警告  {w}" for w in report["warnings"]]
     lines += [f"说明  {n}" for n in report["notes"]]
@@ -103,6 +107,9 @@ def parse_command(file: str, as_json: bool) -> None:
     try:
         plan = services.plan_import(name, data)  # reads units, tiers and staff; writes nothing
         report = plan_report(plan)
+    except (OperationalError, ProgrammingError) as error:  # no tables: a database never migrated
+        raise click.ClickException("无法读取数据库中的单位和干部层级（数据库可能还没有建立）：请先运行 flask db upgrade，"
+                                   "或用 EXAMSITE_DATABASE_URL 指定要核对的数据库。") from error
     finally:
         db.session.rollback()
     if as_json:

@@ -8,6 +8,7 @@ skipped and said so.
 """
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..headers import alias_table, find_header_rows
 from .normalise import check_id_number, person_name, squash, unit_parts
@@ -63,6 +64,16 @@ class Problem:
     message: str
 
 
+class Hidden(NamedTuple):
+    """A row skipped because Excel hides it (a filter left it out, or it was hidden by hand)."""
+
+    sheet: str          # as in RosterRecord.sheet: the name only when the file has several sheets
+    row: int
+    staff_no: str       # as written
+    name: str
+    sheet_number: int = 0
+
+
 @dataclass
 class Parsed:
     records: list[RosterRecord] = field(default_factory=list)
@@ -71,8 +82,8 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
     #: what was skipped, and why
     notes: list[str] = field(default_factory=list)
-    #: the rows skipped because Excel hides them (a filter): (sheet, row, 工号, 姓名) as written
-    hidden: list[tuple[str, int, str, str]] = field(default_factory=list)
+    #: the rows skipped because Excel hides them (a filter)
+    hidden: list[Hidden] = field(default_factory=list)
 
     @property
     def errors(self) -> list[str]:
@@ -142,7 +153,7 @@ def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str
         for row, cells, numeric in body:
             values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in columns.items()}
             if row in sheet.hidden:
-                hidden.append((label, row, values["staff_no"], values["name"]))
+                hidden.append(Hidden(label, row, values["staff_no"], values["name"], number))
                 continue
             if _is_subtotal(cells, values):
                 parsed.notes.append(f"{place(label, row)}是合计行，已跳过。")
@@ -168,7 +179,7 @@ def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str
     if not parsed.records and not parsed.problems:
         if parsed.hidden:
             parsed.problems.append(Problem(0, 0, f"文件中的 {len(parsed.hidden)} 行人员在 Excel 中全部被筛选或隐藏了"
-                                                 f"（{places([(s, r) for s, r, _, _ in parsed.hidden])}），"
+                                                 f"（{places([(h.sheet, h.row) for h in parsed.hidden])}），"
                                                  f"没有可以导入的人员：请在 Excel 中取消筛选（或取消隐藏）后保存，再重新上传。"))
         else:
             parsed.problems.append(Problem(0, 0, "花名册中只有表头，没有人员数据。"))
@@ -253,10 +264,10 @@ _SCIENTIFIC_FIX = ("被 Excel 转成了科学计数法，后面的数字已经�
                    "导入并把这一列设为文本），或另存为 .xlsx 后上传")
 
 
-def _hidden_note(label: str, filtered: bool, hidden: list[tuple[str, int, str, str]]) -> str:
+def _hidden_note(label: str, filtered: bool, hidden: list[Hidden]) -> str:
     how = "被筛选隐藏" if filtered else "在 Excel 中被隐藏"
     redo = "取消筛选（或清除筛选条件）" if filtered else "取消隐藏"
-    return (f"{places([(sheet, row) for sheet, row, _, _ in hidden])}共 {len(hidden)} 行{how}，没有导入："
+    return (f"{places([(h.sheet, h.row) for h in hidden])}共 {len(hidden)} 行{how}，没有导入："
             f"只导入 Excel 中显示的行。如这些人员也要导入，请在 Excel 中{redo}后保存，再重新上传。")
 
 

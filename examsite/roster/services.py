@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import RankTier, Staff, Tier, Unit
 from .normalise import spaced_path, squash
 from .reader import RosterFileError, read_sheets
-from .records import Problem, RosterRecord, parse_sheets
+from .records import Hidden, Problem, RosterRecord, parse_sheets
 
 
 EXPORT_HEADER = ["工号", "姓名", "单位", "干部层级", "职级", "职务", "身份证号"]
@@ -237,8 +237,8 @@ class RosterPlan:
     #: the errors with where they are: Problem.sheet indexes ``sheet_names`` (row 0: the whole file)
     problems: list[Problem] = field(default_factory=list)
     sheet_names: list[str] = field(default_factory=list)
-    #: rows skipped because Excel hides them (a filter): (sheet, row, 工号, 姓名)
-    hidden: list[tuple[str, int, str, str]] = field(default_factory=list)
+    #: rows skipped because Excel hides them (a filter)
+    hidden: list[Hidden] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -60,8 +60,19 @@ def test_json_lists_people_units_tiers_and_hidden_rows(db, district, runner, tmp
     assert report["leaving"] == [{"staff_no": "999999", "name": "离开的人", "unit": "城南区/城关镇/党政办"}]
     assert [(h["row"], h["staff_no"]) for h in report["hidden"]] == [
         (5 + i, p.staff_no) for i, p in enumerate(persons) if p.unit == HIDDEN_UNIT]
+    assert {h["sheet"] for h in report["hidden"]} == {"在职人员"} and report["sheets"] == ["在职人员"]
     assert any("被筛选隐藏" in n for n in report["notes"])
     assert counts(db) == before  # read only
+
+    text = run(runner, tmp_path, "在职人员.xlsx", hr_xlsx(persons, "openpyxl"))
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    assert lines[0] == (f"在职人员.xlsx：共 {len(shown)} 人（新增 {len(shown) - 1}，有变动 1，不变 0），单位 2 个"
+                        f"（其中新建 0 个），错误 0 处，警告 0 处。")
+    assert f"隐藏  第 7 行：{hidden[0].staff_no} {hidden[0].name}（没有导入）" in lines
+    assert len([line for line in lines if line.startswith("隐藏  第")]) == 50 and f"隐藏  ……共 {len(hidden)} 行" in lines
+    assert f"变动  {persons[0].staff_no} 王建国甲：姓名：王建国 → 王建国甲" in text.output
+    assert counts(db) == before
 
 
 def test_errors_carry_their_sheet_and_row_and_exit_1(db, district, runner, tmp_path):

@@ -45,7 +45,7 @@ def test_an_hr_export_imports_the_rows_the_filter_shows(db, district, writer):
     assert [rec.staff_no for rec, _ in plan.added] == [p.staff_no for p in shown]
     assert [rec.row for rec, _ in plan.added][:3] == [5, 6, 8]  # data starts under the two-row header
     rows_of = {p.staff_no: 5 + i for i, p in enumerate(persons)}
-    assert plan.hidden == [("", rows_of[p.staff_no], p.staff_no, p.name) for p in hidden]
+    assert [tuple(h) for h in plan.hidden] == [("", rows_of[p.staff_no], p.staff_no, p.name, 0) for p in hidden]
     note = next(n for n in plan.notes if "隐藏" in n)
     assert f"共 {len(hidden)} 行被筛选隐藏，没有导入" in note and "第 7、11、15" in note and "取消筛选" in note
     assert not any("空行" in n or "合计" in n for n in plan.notes)
@@ -113,7 +113,7 @@ def test_rows_hidden_by_hand_without_a_filter_are_skipped_and_said_so(db, distri
         book.close()
     plan = plan_import("名单.xlsx", out.getvalue())
     assert plan.ok and [rec.staff_no for rec, _ in plan.added] == ["0001", "0003"]
-    assert plan.hidden == [("", 3, "0002", "李四")]
+    assert [tuple(h) for h in plan.hidden] == [("", 3, "0002", "李四", 0)]
     assert "第 3 行共 1 行在 Excel 中被隐藏，没有导入" in " ".join(plan.notes)
 
 
