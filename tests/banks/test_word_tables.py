@@ -222,3 +222,26 @@ def test_header_spellings(header):
     doc = documents.new()
     add_table(doc, header, [["党员必须遵守党的纪律。", "√"], ["监察机关是行使国家____职能的专责机关。", "监察"]])
     assert [q.type for q in ok(parse(doc))] == ["judge", "fill"]
+
+
+def test_the_quick_table_reading_reads_as_the_paragraph_reader_does():
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Pt
+
+    from examsite.banks.readers.tables import _grid, _grid_walk
+
+    doc = documents.new()
+    table = add_table(doc, ["序号", "题型", "题目", "选项", "答案", "解析"], [
+        ["1", "单选题", "党的纪律处分有（ ）种。", "A．三\tB．四\nC．五\nD．六", "C", ["第一段。", "第二段。"]],
+        ["2", "", "党章规定，党员有（ ）项权利。", ["A．八", "B．九"], "A", ""],
+        ["3", "", "题干", "A．甲 B．乙", "B", ""],
+        ["注：以上", "", "", "", "", ""],
+    ])
+    table.cell(1, 1).merge(table.cell(3, 1)).text = "单选题"
+    table.cell(4, 0).merge(table.cell(4, 5)).text = "注：以上"
+    table.cell(2, 5).paragraphs[0].paragraph_format.tab_stops.add_tab_stop(Pt(20), WD_TAB_ALIGNMENT.LEFT)
+    grid = _grid(table._tbl)
+    assert grid == _grid_walk(table._tbl)
+    assert [row[1] for row in grid[1:4]] == ["单选题"] * 3
+    assert grid[1][3] == "A．三\tB．四\nC．五\nD．六" and grid[1][5] == "第一段。\n第二段。"
+    assert grid[4] == ["注：以上", "", "", "", "", ""]

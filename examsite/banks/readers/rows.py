@@ -67,6 +67,9 @@ def find_header(rows: list[list[str]], search: int = 10) -> tuple[int, dict[str,
 
 def is_header_again(cells: list[str], columns: dict[str, int]) -> bool:
     """A header row repeated further down (on each page, or pasted in again)."""
+    stem = columns["stem"]
+    if stem >= len(cells) or header_key(cells[stem]) not in ALIASES:
+        return False
     again = columns_of(cells, ALIASES)
     return len(again) >= 2 and all(columns.get(name) == position for name, position in again.items())
 
