@@ -83,9 +83,20 @@ class ParseResult:
     unit: str = "行"
     #: the questions found with errors, in file order
     rejected: list[Rejected] = field(default_factory=list)
+    #: the formatting taken for the right answers (e.g. "红色字") when a bank marks them so and
+    #: writes no letters; the admin is asked to confirm it (``answer_mark_notice``)
+    answer_mark: str | None = None
+
+    @property
+    def answer_mark_notice(self) -> str | None:
+        if self.answer_mark is None:
+            return None
+        return f"正确答案按{self.answer_mark}识别，请核对后确认导入。"
 
     def to_json(self) -> dict:
+        marked = {"answer_mark": self.answer_mark} if self.answer_mark else {}
         return {
+            **marked,
             "unit": self.unit,
             "questions": [q.to_json() for q in self.questions],
             "rejected": [r.to_json() for r in self.rejected],
@@ -115,3 +126,10 @@ class Draft:
     explanation: list[str] = field(default_factory=list)
     source: list[str] = field(default_factory=list)
     difficulty: str | None = None
+    #: the number typed before the question (1 for "1．", 3 for "三、"); None for Word's own
+    #: list numbering, which is not in the text
+    number: int | None = None
+    #: which section heading of the paper the question is under (0 for the first), None before any
+    section: int | None = None
+    #: for each option, the formatting marks (Line.marks names) that cover all of its text
+    option_marks: list[frozenset[str]] = field(default_factory=list)

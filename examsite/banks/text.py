@@ -9,6 +9,34 @@ _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x
 _NOT_CONTENT = re.compile(r"[\s_()（）\[\]【】.,，。、;；:：!！?？\"'“”‘’《》<>〈〉·\-—…]+")
 
 
+# Characters that copy-paste leaves in a bank and nobody means: zero-width spaces and joiners,
+# the byte-order mark, soft hyphens (removed); no-break and other odd spaces, tabs (a plain space).
+_INVISIBLE = {code: None for code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)}
+_INVISIBLE.update({code: 0x20 for code in (0x00A0, 0x202F, 0x2007, 0x2002, 0x2003, 0x2009, 0x0009)})
+_HAS_INVISIBLE = re.compile("[" + "".join(chr(code) for code in _INVISIBLE) + "]")
+
+
+def clean(text: str) -> str:
+    """The text as it should be stored: invisible characters removed, odd spaces and tabs as
+    plain spaces. Full-width characters are kept as typed."""
+    if _HAS_INVISIBLE.search(text) is None:
+        return text
+    return text.translate(_INVISIBLE)
+
+
+def clean_positions(text: str) -> tuple[str, list[int]]:
+    """``clean(text)`` and, for each position of the original (and its end), the position it
+    has in the cleaned text, so spans found on the original can be moved onto it."""
+    cleaned, where = [], []
+    for char in text:
+        where.append(len(cleaned))
+        replaced = _INVISIBLE.get(ord(char), ord(char))
+        if replaced is not None:
+            cleaned.append(chr(replaced))
+    where.append(len(cleaned))
+    return "".join(cleaned), where
+
+
 def fold(text: str) -> str:
     """Full-width letters, digits and punctuation as half-width; odd spaces as plain ones."""
     return text.translate(_FOLD)
