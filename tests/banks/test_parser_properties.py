@@ -102,3 +102,102 @@ def test_generated_banks_parse_back(generated):
         assert got.answer == want["answer"], source
         assert got.explanation == want["explanation"], source
         assert got.points == (2.0 if headed else None)
+
+
+# ---- the same banks kept as a Word table or an Excel workbook ---------------------------------
+
+TABLE_SPELLINGS = {
+    "stem": ["题干", "题目", "试题内容", "题目内容"], "answer": ["答案", "正确答案", "参考答案"],
+    "type": ["题型", "题目类型", "试题类型"], "explanation": ["解析", "答案解析"], "options": ["选项", "备选答案"],
+    "number": ["序号", "题号"],
+}
+TYPE_CELLS = {"single": ["单选题", "单选", "单项选择题"], "multiple": ["多选题", "多选", "多项选择题"],
+              "judge": ["判断题", "判断"], "fill": ["填空题", "填空"]}
+
+
+@st.composite
+def table_bank(draw):
+    """(rows by sheet, expected questions): a table layout drawn at random — columns in any
+    order and spelling, options in a column each or all in one cell, the type in a 题型
+    column, in section rows or only in the answers, one sheet per type."""
+    types = draw(st.lists(st.sampled_from(list(HEADINGS)), min_size=1, max_size=4, unique=True))
+    typing = draw(st.sampled_from(["column", "sections", "sheets", "none"]))
+    options_in = draw(st.sampled_from(["columns", "letters", "one line", "one a line"]))
+    fields = ["stem", "answer"] + [f for f in ("number", "explanation") if draw(st.booleans())]
+    fields += ["type"] if typing == "column" else []
+    fields += ["options"] if options_in in ("one line", "one a line") else []
+    fields = draw(st.permutations(fields))
+    header = [draw(st.sampled_from(TABLE_SPELLINGS[f])) for f in fields]
+    letters_at = draw(st.integers(0, len(fields)))
+    if options_in in ("columns", "letters"):
+        header[letters_at:letters_at] = [("选项" if options_in == "columns" else "") + letter for letter in LETTERS]
+    sheets, expected, number = {}, [], 0
+    for index, qtype in enumerate(types):
+        rows = sheets.setdefault(HEADINGS[qtype] if typing == "sheets" else "题库", [list(header)])
+        if typing == "sections":
+            rows.append([f"{'一二三四'[index]}、{HEADINGS[qtype]}"] + [""] * (len(header) - 1))
+        for _ in range(draw(st.integers(1, 4))):
+            spec = draw(question(qtype))
+            number += 1
+            if "explanation" not in fields:
+                spec["explanation"] = None
+            if qtype in ("single", "multiple"):
+                written = draw(st.sampled_from(SEPARATORS)).join(spec["answer"])
+            elif qtype == "judge":
+                written = draw(st.sampled_from(JUDGE_WORDS[spec["answer"]]))
+            else:
+                written = draw(st.sampled_from(["；", ";"])).join(
+                    a if isinstance(a, str) else "/".join(a) for a in spec["answer"])
+            label = draw(st.sampled_from(LABELS))
+            labelled = [label.format(l=LETTERS[i]) + option for i, option in enumerate(spec["options"])]
+            joined = (" " if options_in == "one line" else "\n").join(labelled)
+            values = {"stem": spec["stem"], "answer": written, "number": str(number),
+                      "explanation": spec["explanation"] or "", "type": draw(st.sampled_from(TYPE_CELLS[qtype])),
+                      "options": joined}
+            row = [values[f] for f in fields]
+            if options_in in ("columns", "letters"):
+                row[letters_at:letters_at] = spec["options"] + [""] * (len(LETTERS) - len(spec["options"]))
+            rows.append(row)
+            expected.append(spec)
+    return sheets, expected
+
+
+def _check_round_trip(result, expected, source):
+    assert result.errors == [], (source, [str(e) for e in result.errors])
+    assert len(result.questions) == len(expected), source
+    for got, want in zip(result.questions, expected):
+        assert (got.type, got.stem, got.options, got.answer, got.explanation) == (
+            want["type"], want["stem"], want["options"], want["answer"], want["explanation"]), source
+
+
+@settings(max_examples=60, deadline=None)
+@given(table_bank())
+def test_generated_banks_in_a_word_table_parse_back(generated):
+    from examsite.banks.readers import parse_bank
+
+    from . import documents
+
+    sheets, expected = generated
+    doc = documents.new()
+    doc.add_paragraph("纪法知识题库")
+    for rows in sheets.values():  # one table a sheet
+        table = doc.add_table(rows=0, cols=len(rows[0]))
+        for row in rows:
+            for cell, text in zip(table.add_row().cells, row):
+                cell.text = text
+    _check_round_trip(parse_bank("题库.docx", documents.save(doc)), expected, sheets)
+
+
+@settings(max_examples=60, deadline=None)
+@given(table_bank(), st.booleans())
+def test_generated_banks_in_an_excel_workbook_parse_back(generated, titled):
+    from examsite.banks.readers import parse_bank
+
+    from .. import spreadsheets
+
+    sheets, expected = generated
+    if titled:  # a title row above each header
+        sheets = {name: [["纪法知识题库"]] + rows for name, rows in sheets.items()}
+    data = spreadsheets.workbook({name: [[cell or None for cell in row] for row in rows]
+                                  for name, rows in sheets.items()})
+    _check_round_trip(parse_bank("题库.xlsx", data), expected, sheets)

@@ -181,10 +181,10 @@ def row_kind(cells: list[str], named: dict[str, str], columns: dict[str, int]) -
     filled = list(dict.fromkeys(text for text in cells if text))
     if not filled:
         return "blank"
+    if len(filled) == 1 and "\n" not in filled[0] and section_of(fold(filled[0])) is not None:
+        return "section"  # in whichever column it was typed, or merged across the row
     if len(filled) == 1 and not named.get("answer"):
         text = filled[0]
-        if "\n" not in text and section_of(fold(text)) is not None:
-            return "section"
         if fold(text).strip().rstrip(".、").isdigit() or (text == named.get("type") and type_of(text)):
             return "blank"
         if named.get("stem") != text or REMARK.match(text):
