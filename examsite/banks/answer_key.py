@@ -308,10 +308,11 @@ def _numbered(drafts: list[Draft]) -> dict[int, Draft] | None:
 
 
 def _runs(entries: list[KeyEntry]) -> list[list[KeyEntry]]:
-    """Entries split where the numbering starts again."""
+    """Entries split where the numbering starts again (goes back to where the run began or
+    before: a number repeated inside a run is a mistake reported as such)."""
     runs: list[list[KeyEntry]] = []
     for entry in entries:
-        if not runs or entry.number <= runs[-1][-1].number:
+        if not runs or entry.number <= runs[-1][0].number:
             runs.append([])
         runs[-1].append(entry)
     return runs

@@ -38,7 +38,8 @@ _END_RE = re.compile(
 )
 # A numbered line under 注意事项 that is an instruction, not a question.
 _INSTRUCTION_RE = re.compile(
-    r"本试卷|本卷|试卷|考试|答题|考生|分钟|请|须|不得|填写|作答|铅笔|钢笔|签字笔|总分|满分|共\s*\d+\s*(?:道|小)?题|时间"
+    r"本试卷|本卷|试卷|答题卡|答题纸|考生|作答|答题|铅笔|钢笔|签字笔|分钟|交卷|监考|总分|满分|考试时间|准考证|"
+    r"共\s*\d+\s*(?:道|小)?题"
 )
 
 

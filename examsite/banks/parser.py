@@ -43,6 +43,11 @@ POINTS_RE = re.compile(r"每(?:小|道)?题\s*(\d+(?:\.\d+)?)\s*分")
 # brackets, a question mark or full stop at the end, or a length no heading has.
 _STEM_SHAPE_RE = re.compile(r"_|\(\s*\)|\(\s*[A-H√×✓✗对错]{1,8}\s*\)|\(\s*(?:正确|错误)\s*\)|[?？。]\s*$")
 
+# How a heading can start (to look for a key's entries after one on the same line).
+_HEADING_START_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]|第|[【\[]|单|多|判|填|不定)")
+
+_ASKS_RE = re.compile(r"_|\(\s*\)|\(\s*[A-H√×✓✗对错]{1,8}\s*\)|[?？]\s*$")
+
 # A question number: 1． 2、 3. 4) （6） (7) 第8题. "4.5" is not question 4.
 QUESTION_RE = re.compile(
     r"^\s*(?:(\d{1,4})\s*(?:\.(?!\d)|、|:|\)(?!\s*$))|\(\s*(\d{1,4})\s*\)|第\s*(\d{1,4})\s*题\s*[.、:]?)\s*"
@@ -223,6 +228,10 @@ class Parser:
         if self.key is not None:
             if self._feed_key(number, original, folded, numbered):
                 return
+        if self.current is None and notes_heading(folded):
+            self.notes = True
+            self._warn_furniture(number, original, "注意事项")
+            return
         kind = furniture(folded)
         if kind is not None:
             self._furniture(number, original, folded, kind)
@@ -233,15 +242,15 @@ class Parser:
                 self._warn_furniture(number, original, "注意事项")
                 return
             self.notes = False
-        if self.current is None and notes_heading(folded):
-            self.notes = True
-            self._warn_furniture(number, original, "注意事项")
-            return
         if answer_key.is_key_heading(folded) and not self._empty_answer_line(folded):
             self._start_key(number)
             return
 
         chinese = None if question else _chinese_question(folded)
+        if not question and self.current is not None and self.field in ("explanation", "source") \
+                and self._enumeration(folded, chinese):
+            self._continue(original)  # （一）警告；（二）严重警告 … inside an explanation
+            return
         labelled = None if question or chinese else _field_line(folded)
         if labelled and labelled[0] == "answer" and self._key_in_answer_line(number, original, folded, labelled[1]):
             return
@@ -290,6 +299,14 @@ class Parser:
             self.result.warnings.append(Problem(number, f"未识别为题目，已忽略：“{_clip(original)}”"))
         else:
             self._error(number, f"无法识别这一行（不是题干、选项、答案或解析，可能漏写了题号）：“{_clip(original)}”")
+
+    def _enumeration(self, folded: str, chinese) -> bool:
+        """A 一、… or （一）… line with no type in it, inside an explanation or source, that does
+        not ask anything: part of the text, not a heading or a question."""
+        match = SECTION_RE.match(folded)
+        if match is None or _type_of(match.group("title")):
+            return False
+        return chinese is None or not _ASKS_RE.search(match.group("title"))
 
     def add_draft(self, draft: Draft, problems: list[Problem]) -> None:
         """Take a question read elsewhere (a spreadsheet row), with problems found in reading it."""
@@ -514,17 +531,19 @@ class Parser:
         """A heading inside a key: True when it is the key's sub-heading (一、单项选择题 …,
         perhaps with entries after it on the line), False when it starts a new section of the
         paper (the key answered the section before it), None when it is no heading."""
-        heading, rest = _heading(folded), None
-        if heading is None:
+        heading, rest = None, None
+        if _HEADING_START_RE.match(folded):
             for match in answer_key.ENTRY_START_RE.finditer(folded):
                 if match.start() == 0:
                     continue
-                head = _heading(folded[:match.start()].strip())
+                head = _heading(folded[:match.start()].strip().rstrip(":").strip())
                 if head is not None:
                     read = answer_key.read_key_line(original[match.start():], folded[match.start():])
                     if read is not None:
                         heading, rest = head, read
                         break
+        if heading is None:
+            heading = _heading(folded)
             if heading is None:
                 return None
         qtype, _, title, part = heading
