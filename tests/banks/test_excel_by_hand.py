@@ -191,3 +191,35 @@ def test_no_header_anywhere():
     result = parse_bank("题库.xlsx", spreadsheets.workbook({"Sheet1": [["党员必须遵守党的纪律。", "正确"]]}))
     assert result.questions == [] and len(result.errors) == 1
     assert "没有找到表头" in result.errors[0].message and "第 1 行的内容：党员必须遵守党的纪律。、正确" in result.errors[0].message
+
+
+def test_a_workbook_of_instructions_only():
+    data = spreadsheets.workbook({"填写说明": INSTRUCTIONS, "说明二": [["不要修改表头"]]})
+    result = parse_bank("题库.xlsx", data)
+    assert result.questions == [] and [e.message for e in result.errors] == [
+        "工作簿中只有填写说明，没有题目。请把题目填在有“题干”“答案”表头的工作表中。"]
+
+
+# Cells drawn from what banks hold: header words, labels, answers, headings, remarks, odd digits.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = ["题干", "题目", "答案", "题型", "选项", "选项A", "A", "B", "序号", "解析", "分值", "难度", "单选题", "多选",
+          "判断", "填空", "A．甲 B．乙", "A、甲\nB、乙", "甲", "____", "（ ）", "√", "×", "正确", "AB", "E", "一、单项选择题",
+          "注：", "1．", "²", "３", "0.5", " ", "\n", "（", "）", "说明", "|"]
+cells = st.one_of(st.none(), st.integers(-5, 10_000), st.floats(allow_nan=False, allow_infinity=False, width=32),
+                  st.lists(st.sampled_from(PIECES), min_size=1, max_size=4).map("".join),
+                  st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=8))
+sheet_rows = st.lists(st.lists(cells, max_size=8), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["单选题", "多选题", "判断", "说明", "Sheet1", "统计", "填空题"]), sheet_rows,
+                       min_size=1, max_size=3))
+def test_any_workbook_gives_questions_or_problems_never_a_crash(sheets):
+    data = spreadsheets.workbook({name: [[None if isinstance(c, str) and not c.strip() else c for c in row]
+                                         for row in rows] for name, rows in sheets.items()})
+    result = parse_bank("题库.xlsx", data)
+    assert result.questions or result.errors
+    for problem in result.errors + result.warnings:
+        assert problem.message and str(problem)

@@ -245,3 +245,29 @@ def test_the_quick_table_reading_reads_as_the_paragraph_reader_does():
     assert [row[1] for row in grid[1:4]] == ["单选题"] * 3
     assert grid[1][3] == "A．三\tB．四\nC．五\nD．六" and grid[1][5] == "第一段。\n第二段。"
     assert grid[4] == ["注：以上", "", "", "", "", ""]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = ["题干", "题目", "答案", "题型", "选项", "选项A", "A", "B", "序号", "解析", "分值", "单选题", "判断", "填空",
+          "A．甲 B．乙", "A、甲\nB、乙", "甲", "____", "（ ）", "√", "正确", "AB", "E", "二、多项选择题", "注：", "1．", "²", "\t"]
+texts = st.lists(st.sampled_from(PIECES), max_size=3).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(texts, min_size=1, max_size=6), min_size=1, max_size=10))
+def test_any_table_is_questions_problems_or_left_to_the_paragraphs(rows):
+    from examsite.banks.parser import parse_lines
+    from examsite.banks.readers.rows import find_header
+    from examsite.banks.readers.tables import table_items
+
+    found = find_header(rows[:3])
+    if found is None:
+        return
+    notes = []
+    items, _ = table_items(rows, found, 1, notes)
+    assert len(items) == len(rows) - found[0] - 1  # one item a row below the header
+    result = parse_lines(items, unit="段")
+    for problem in result.errors + result.warnings + notes:
+        assert problem.message and str(problem)

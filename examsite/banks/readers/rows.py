@@ -167,7 +167,7 @@ def row_draft(cells: dict[str, str], line: int, place: str = "", declared: str |
         difficulty=get("difficulty") or None,
     )
     folded_number = fold(number).rstrip(".、")
-    if folded_number.isdigit() and len(folded_number) <= 6:
+    if re.fullmatch(r"[0-9]{1,6}", folded_number):
         draft.number = int(folded_number)
     return draft, problems
 
@@ -185,7 +185,7 @@ def row_kind(cells: list[str], named: dict[str, str], columns: dict[str, int]) -
         return "section"  # in whichever column it was typed, or merged across the row
     if len(filled) == 1 and not named.get("answer"):
         text = filled[0]
-        if fold(text).strip().rstrip(".、").isdigit() or (text == named.get("type") and type_of(text)):
+        if re.fullmatch(r"[0-9]+", fold(text).strip().rstrip(".、")) or (text == named.get("type") and type_of(text)):
             return "blank"
         if named.get("stem") != text or REMARK.match(text):
             return "remark"

@@ -65,6 +65,8 @@ def parse_xlsx(data: bytes) -> ParseResult:
             declared = _row(parser, cells, columns, line, declared, places.get(line, ""), notes)
         offset += rows[-1][0]
     if not headed and not parser.result.errors:
+        if first_rows is None:
+            raise UploadError("工作簿中只有填写说明，没有题目。请把题目填在有“题干”“答案”表头的工作表中。")
         label, (number, cells) = first_rows
         seen = "、".join(c for c in cells if c)[:60] or "（无）"
         raise UploadError(f"{label}前 10 行中没有找到表头，缺少必需的列：题干、答案（“题干”也可写作“题目”“试题内容”，"
