@@ -271,3 +271,29 @@ def test_any_table_is_questions_problems_or_left_to_the_paragraphs(rows):
     result = parse_lines(items, unit="段")
     for problem in result.errors + result.warnings + notes:
         assert problem.message and str(problem)
+
+
+def test_a_table_split_in_two_without_its_header_again():
+    doc = documents.new()
+    header = ["序号", "题目", "选项", "答案"]
+    add_table(doc, header, [["1", "党的纪律处分有（ ）种。", "A．三 B．四 C．五 D．六", "C"]])
+    doc.add_paragraph("")
+    second = doc.add_table(rows=0, cols=4)
+    for row in (["2", "党章规定，预备党员的预备期为（ ）。", "A．半年 B．一年 C．二年", "B"],
+                ["3", "党员受到严重警告处分（ ）内不得在党内提升职务。", "A．半年 B．一年 C．一年半", "E"]):
+        for cell, text in zip(second.add_row().cells, row):
+            cell.text = text
+    result = parse(doc)
+    assert [q.answer for q in result.questions] == ["C", "B"]
+    assert [str(e) for e in result.errors] == ["第 2 个表格第 2 行：答案 E 没有对应的选项（本题只有 A–C）。"]
+
+
+def test_a_table_of_another_kind_after_a_question_table_is_not_taken_for_questions():
+    doc = documents.new()
+    add_table(doc, ["序号", "题目", "答案"], [["1", "党员必须遵守党的纪律。", "正确"]])
+    doc.add_paragraph("评分记录")
+    other = doc.add_table(rows=0, cols=3)
+    for cell, text in zip(other.add_row().cells, ["阅卷人", "张三", "90"]):
+        cell.text = text
+    result = parse(doc)
+    assert len(result.questions) == 1 and result.errors == []

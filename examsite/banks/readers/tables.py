@@ -32,24 +32,41 @@ class TableReader:
 
     def __init__(self, document):
         self.count = len(document.element.body.findall(W + "tbl"))
-        self.tables = 0
+        self.seen = 0  # tables met so far, question tables or not, as the reader counts them
         self.section: tuple[str | None, float | None] = (None, None)
         self.after = 0  # lines[after:] have been read since the last question table
+        self.last: tuple[int, dict[str, int]] | None = None  # the last question table's width and columns
 
     def items(self, table, lines: list, notes: list[Problem]) -> list | None:
         """The parser items of a table (one per row below the header), or None when it is no
         question table. The text since the last question table sets the section, and when it
-        holds no question (a title, a 说明) it is set aside as warnings rather than parsed."""
+        holds no question (a title, a 说明) it is set aside as warnings rather than parsed.
+
+        A table without a header right after a question table of the same columns (nothing
+        but blank paragraphs or a page break between) is its continuation: the table split
+        in two, its header not repeated."""
+        self.seen += 1
         grid = _grid(table._tbl)
         found = find_header(grid[:HEADER_ROWS])
+        if found is None and self._continues(grid, lines):
+            found = (-1, self.last[1])
         if found is None:
             return None
-        self.tables += 1
         self._text_before(lines, notes)
-        label = "表格" if self.count <= 1 else f"第 {self.tables} 个表格"
+        label = "表格" if self.count <= 1 else f"第 {self.seen} 个表格"
         items, self.section = table_items(grid, found, len(lines) + 1, notes, label, self.section)
         self.after = len(lines) + len(items)
+        self.last = (max(len(row) for row in grid) if grid else 0, found[1])
         return items
+
+    def _continues(self, grid: list[list[str]], lines: list) -> bool:
+        if self.last is None or not grid or max(len(row) for row in grid) != self.last[0]:
+            return False
+        if any(not isinstance(item, Line) or item.text.strip() for item in lines[self.after:]):
+            return False
+        columns, first = self.last[1], grid[0]
+        return all(columns[name] < len(first) and first[columns[name]] for name in ("stem", "answer")
+                   if name in columns)
 
     def _text_before(self, lines: list, notes: list[Problem]) -> None:
         rest = []
