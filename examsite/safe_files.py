@@ -40,6 +40,7 @@ class Limits:
     shared_strings: int = 500_000       # entries in an .xlsx's shared-strings table
     shared_chars: int = 10_000_000      # characters in it, all entries together
     cell_chars: int = 32_767            # one cell (Excel's own limit)
+    merged: int = 100_000               # merged ranges noted per sheet
 
 
 DEFAULT = Limits()
@@ -231,6 +232,11 @@ class XlsxSheet:
     hidden: set = field(default_factory=set)
     #: whether the sheet has an AutoFilter (known once ``rows`` is exhausted)
     filtered: bool = False
+    #: its merged ranges as (first row, first column, last row, last column), 1-based (known once
+    #: ``rows`` is exhausted: Excel writes them after the cells); the value is in the first cell
+    merged: list = field(default_factory=list)
+    #: "visible", or "hidden" / "veryHidden" for a sheet Excel does not show
+    state: str = "visible"
 
 
 class Shown(str):
@@ -262,7 +268,7 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT, first_only: bool = False,
     for element in elements(package.read(book_path), ("sheet", "workbookPr")):
         tag = _local(element.tag)
         if tag == "sheet":
-            sheets.append((element.get("name") or "", element.get(REL_NS + "id")))
+            sheets.append((element.get("name") or "", element.get(REL_NS + "id"), element.get("state") or "visible"))
         elif tag == "workbookPr":
             date1904 = element.get("date1904") in ("1", "true")
     strings: list[str] = []
@@ -276,13 +282,13 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT, first_only: bool = False,
     if not shown:
         padded = {}
     found = []
-    for name, rel_id in sheets:
+    for name, rel_id, state in sheets:
         rel_type, target = book_rels.get(rel_id, ("", ""))
         if not rel_type.endswith("/worksheet"):
             continue  # a chart sheet, or a dangling reference
         if not package.has(target):
             raise UploadError(_kind_error("Excel"))
-        sheet = XlsxSheet(name, None)
+        sheet = XlsxSheet(name, None, state=state)
         sheet.rows = _sheet_rows(package, target, sheet, strings, dates, padded, date1904, limits)
         found.append(sheet)
         if first_only:
@@ -406,6 +412,19 @@ def _shown(number, padding: tuple[str, int, str]):
     return Shown(f"{before}{number:0{digits}d}{after}", number)
 
 
+_AREA = re.compile(r"([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})$")
+
+
+def _area(ref: str) -> tuple[int, int, int, int] | None:
+    """'B3:D3' → (3, 2, 3, 4); None for anything else."""
+    match = _AREA.match(ref)
+    if not match:
+        return None
+    top, left = int(match.group(2)), _column_index(match.group(1))
+    bottom, right = int(match.group(4)), _column_index(match.group(3))
+    return min(top, bottom), min(left, right), max(top, bottom), max(left, right)
+
+
 def _column_index(letters: str) -> int:
     index = 0
     for letter in letters.upper():
@@ -457,9 +476,15 @@ def _sheet_rows(package, target, sheet, strings, dates, padded, date1904, limits
     def rows():
         data = package.read(target)
         row_number, kept = 0, 0
-        for element in elements(data, ("row", "autoFilter")):
-            if _local(element.tag) == "autoFilter":
+        for element in elements(data, ("row", "autoFilter", "mergeCell")):
+            tag = _local(element.tag)
+            if tag == "autoFilter":
                 sheet.filtered = True
+                continue
+            if tag == "mergeCell":
+                area = _area(element.get("ref") or "")
+                if area and len(sheet.merged) < limits.merged:
+                    sheet.merged.append(area)
                 continue
             reference = element.get("r")
             row_number = int(reference) if reference and reference.isdigit() else row_number + 1

@@ -1,6 +1,7 @@
 """Read an uploaded roster (.xlsx or .csv) into rows of text cells. Pure: no Flask, no database."""
 import csv
 import io
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from ..safe_files import Limits, read_xlsx
@@ -13,6 +14,8 @@ RosterFileError = UploadError
 MAX_ROWS = 100_000
 XLSX_LIMITS = Limits(rows=MAX_ROWS, columns=100)
 MAX_CELL_CHARS = 1000
+#: cells one file's merged ranges may fill in (a merged 单位 over the rows of one unit fills a few)
+MAX_MERGED_FILL = 2_000_000
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Sheet:
     hidden: frozenset[int] = frozenset()
     #: whether the sheet has an AutoFilter (its hidden rows are the ones the filter left out)
     filtered: bool = False
+    #: "visible", or "hidden" / "veryHidden" for a sheet Excel does not show
+    state: str = "visible"
 
 
 def read_sheets(filename: str, data: bytes) -> list[Sheet]:
@@ -53,16 +58,46 @@ def read_sheets(filename: str, data: bytes) -> list[Sheet]:
 
 def _xlsx_sheets(data: bytes) -> list[Sheet]:
     """Streamed with safe_files.read_xlsx: bounded in rows, columns, sizes and XML."""
-    sheets, total = [], 0
+    sheets, total, budget = [], 0, MAX_MERGED_FILL
     for found in read_xlsx(data, XLSX_LIMITS, shown=True):
         sheet = _sheet(found.name, ((number, [(cell_text(v), isinstance(v, (int, float)) and not isinstance(v, bool))
                                               for v in row]) for number, row in found.rows), total)
         sheet.hidden, sheet.filtered = frozenset(found.hidden), found.filtered  # complete: the rows were all read
+        sheet.state = found.state
         total += len(sheet.rows)
         width = max((len(texts) for _, texts, _ in sheet.rows), default=0)  # as wide as its widest row, as Excel shows it
         sheet.rows = [(number, texts + [""] * (width - len(texts)), numeric) for number, texts, numeric in sheet.rows]
+        budget = _fill_merged(sheet, found.merged, budget)
         sheets.append(sheet)
     return sheets
+
+
+def _fill_merged(sheet: Sheet, merged: list[tuple[int, int, int, int]], budget: int) -> int:
+    """Give every cell of a merged range its value, as Excel shows it: a 单位 or 干部层级 merged
+    down over the rows of one unit belongs to each of those rows. Only the rows the sheet holds
+    are filled; returns what is left of ``budget`` (cells visited), which bounds a hostile file."""
+    if not merged or not sheet.rows:
+        return budget
+    numbers = [number for number, _, _ in sheet.rows]
+    for top, left, bottom, right in merged:
+        first = bisect_left(numbers, top)
+        if first == len(numbers) or numbers[first] != top or left > len(sheet.rows[first][1]):
+            continue
+        value, is_number = sheet.rows[first][1][left - 1], left - 1 in sheet.rows[first][2]
+        if not value:
+            continue
+        for index in range(first, bisect_right(numbers, bottom)):
+            number, cells, numeric = sheet.rows[index]
+            columns = range(left - 1, min(right, len(cells)))
+            budget -= len(columns)
+            if budget < 0:
+                raise RosterFileError("文件中的合并单元格太多，超出了可以读取的范围，请取消合并单元格后再上传。")
+            filled = [column for column in columns if not cells[column]]
+            for column in filled:
+                cells[column] = value
+            if filled and is_number:
+                sheet.rows[index] = (number, cells, numeric | frozenset(filled))
+    return budget
 
 
 def _csv_grid(data: bytes):

@@ -121,6 +121,11 @@ def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str
     """Check every row of every sheet. ``rank_map`` maps squash(职级 or 职务) to a tier name."""
     parsed = Parsed()
     headed = [(number, sheet, find_header(sheet)) for number, sheet in enumerate(sheets)]
+    if any(found and sheet.state == "visible" for _, sheet, found in headed):  # a hidden sheet only when all are
+        for number, sheet, found in headed:
+            if sheet.state != "visible" and sheet.rows:
+                parsed.notes.append(f"工作表“{sheet.name}”在 Excel 中是隐藏的，已跳过。")
+        headed = [(number, sheet, found if sheet.state == "visible" else None) for number, sheet, found in headed]
     if not any(found for _, _, found in headed):
         first = next(sheet for sheet in sheets if sheet.rows)
         seen = "、".join(c for c in first.rows[0][1] if c) or "（无）"
@@ -132,7 +137,7 @@ def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str
     several = sum(1 for _, _, found in headed if found) > 1  # name the sheet only when there is a choice
     for number, sheet, found in headed:
         if found is None:
-            if sheet.rows:
+            if sheet.rows and sheet.state == "visible":
                 parsed.notes.append(f"工作表“{sheet.name}”中没有含“工号”“姓名”的表头，已跳过。")
             continue
         header_index, columns = found
