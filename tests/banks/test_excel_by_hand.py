@@ -223,3 +223,40 @@ def test_any_workbook_gives_questions_or_problems_never_a_crash(sheets):
     assert result.questions or result.errors
     for problem in result.errors + result.warnings:
         assert problem.message and str(problem)
+
+
+# ---- the preview page and flask bank parse ----------------------------------------------------
+
+def test_preview_page_names_sheets_and_rows_and_shows_the_rows_with_errors(db, auth):
+    import io as _io
+
+    from .. import factories
+    from ..factories import PASSWORD
+
+    factories.user("admin", "admin")
+    auth.login("admin", PASSWORD)
+    sheets = per_type_sheets()
+    sheets["多选题"].append([4, "下列属于违反廉洁纪律的有（ ）。", "A.违规收受礼金 B.违规经商", "ABF"])
+    response = auth.post("/banks/upload", {"file": (_io.BytesIO(book(sheets)), "题库.xlsx")},
+                         content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "工作表“多选题”第 6 行：答案 F 没有对应的选项（本题只有 A–B）。" in page
+    assert "共识别 <strong>14</strong> 题" in page and "下列属于违反廉洁纪律的有" in page
+    assert "确认导入" not in page
+
+
+def test_flask_bank_parse_of_a_workbook(runner, tmp_path, db):
+    import json
+
+    path = tmp_path / "题库.xlsx"
+    path.write_bytes(book(per_type_sheets(), active=2))
+    result = runner.invoke(args=["bank", "parse", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data["questions"]) == 14 and data["errors"] == []
+    sheets = per_type_sheets()
+    sheets["判断题"].append([7, "党员必须遵守党的纪律。", "A"])
+    path.write_bytes(book(sheets))
+    result = runner.invoke(args=["bank", "parse", str(path)])
+    assert result.exit_code == 1 and "错误  工作表“判断题”第 9 行：判断题答案“A”无法识别" in result.output

@@ -297,3 +297,32 @@ def test_a_table_of_another_kind_after_a_question_table_is_not_taken_for_questio
         cell.text = text
     result = parse(doc)
     assert len(result.questions) == 1 and result.errors == []
+
+
+def test_a_word_table_bank_through_the_preview_and_import(db, auth):
+    import io as _io
+    import re
+
+    from sqlalchemy import func, select
+
+    from examsite.models import Question
+
+    from .. import factories
+    from ..factories import PASSWORD
+
+    factories.user("admin", "admin")
+    auth.login("admin", PASSWORD)
+    doc = documents.new()
+    doc.add_paragraph("纪法知识题库（表格版）")
+    rows = [[str(n), "单选题", f"依照《中国共产党纪律处分条例》，第{n}种情形应给予（ ）。",
+             "A．警告 B．严重警告 C．撤销党内职务 D．留党察看", "ABCD"[n % 4]] for n in range(1, 31)]
+    add_table(doc, ["序号", "题型", "题目", "选项", "答案"], rows)
+    page = auth.post("/banks/upload", {"file": (_io.BytesIO(documents.save(doc)), "表格题库.docx")},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "共识别 <strong>30</strong> 题" in page and "不是题目，已忽略：“纪法知识题库（表格版）”" in page
+    upload_id = re.search(r'name="upload_id" type="hidden" value="(\d+)"', page).group(1)
+    response = auth.post("/banks/confirm", {"upload_id": upload_id, "name": "表格题库"}, follow_redirects=True)
+    assert "共 30 题" in response.get_data(as_text=True)
+    stored = db.session.scalars(select(Question).order_by(Question.id)).all()
+    assert len(stored) == 30 and db.session.scalar(select(func.count(Question.id))) == 30
+    assert stored[0].options == ["警告", "严重警告", "撤销党内职务", "留党察看"] and stored[0].answer == "B"
