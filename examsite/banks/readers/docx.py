@@ -92,7 +92,7 @@ def _paragraph_text(p, char_styles: dict | None = None) -> tuple[str, bool, list
     size = 0
     styles = char_styles if char_styles is not None else {}
 
-    def walk(element, marks):
+    def walk(element, marks, run=False):
         nonlocal had_box, size
         for child in element:
             tag = child.tag
@@ -101,7 +101,11 @@ def _paragraph_text(p, char_styles: dict | None = None) -> tuple[str, bool, list
             if tag == W + "txbxContent":
                 had_box = had_box or bool("".join(child.itertext()).strip())
                 continue
-            if tag in (W + "pPr", W + "rPr", W + "del", W + "delText", W + "instrText", MC_FALLBACK):
+            if tag == W + "rPr":
+                if run:  # a run's properties come first in it, before its text
+                    marks = run_marks(child, styles)
+                continue
+            if tag in (W + "pPr", W + "del", W + "delText", W + "instrText", MC_FALLBACK):
                 continue
             if tag == W + "t":
                 text = child.text or ""
@@ -110,7 +114,7 @@ def _paragraph_text(p, char_styles: dict | None = None) -> tuple[str, bool, list
             elif tag == W + "tab":
                 text = "\t"
             else:
-                walk(child, run_marks(child, styles) if tag == W + "r" else marks)
+                walk(child, _NO_MARKS if tag == W + "r" else marks, tag == W + "r")
                 continue
             if text:
                 parts.append(text)
@@ -118,7 +122,7 @@ def _paragraph_text(p, char_styles: dict | None = None) -> tuple[str, bool, list
                     pieces.append((size, size + len(text), marks))
                 size += len(text)
 
-    walk(p, frozenset())
+    walk(p, _NO_MARKS)
     text = "".join(parts)
     return text, had_box, _spans(text, pieces) if pieces else []
 
@@ -126,6 +130,9 @@ def _paragraph_text(p, char_styles: dict | None = None) -> tuple[str, bool, list
 #: what a run's formatting marks: its colour, its weight and underline (one of three), its highlight
 RED, BOLD, UNDERLINE, BOLD_UNDERLINE, HIGHLIGHT = "红色字", "加粗", "下划线", "加粗下划线", "突出显示"
 _OFF = {"0", "false", "off", "none"}
+_NO_MARKS: frozenset = frozenset()
+_RUN_PROPERTIES = {W + "rStyle": "style", W + "b": "b", W + "u": "u", W + "color": "color",
+                   W + "highlight": "highlight", W + "shd": "shd"}
 
 
 def character_styles(document) -> dict[str, dict[str, object]]:
@@ -140,6 +147,7 @@ def character_styles(document) -> dict[str, dict[str, object]]:
             continue
         style_id = style.get(W + "styleId")
         own[style_id] = _properties(style.find(W + "rPr"))
+        own[style_id].pop("style", None)
         parent = style.find(W + "basedOn")
         based[style_id] = parent.get(W + "val") if parent is not None else None
     resolved = {}
@@ -155,14 +163,12 @@ def character_styles(document) -> dict[str, dict[str, object]]:
     return resolved
 
 
-def run_marks(run, styles: dict[str, dict[str, object]]) -> frozenset:
-    """The marks of a run (w:r): its character style's properties under its own."""
-    r_pr = run.find(W + "rPr")
-    if r_pr is None:
-        return frozenset()
-    style = r_pr.find(W + "rStyle")
-    properties = dict(styles.get(style.get(W + "val"), {})) if style is not None else {}
-    properties.update(_properties(r_pr))
+def run_marks(r_pr, styles: dict[str, dict[str, object]]) -> frozenset:
+    """The marks of a run, from its properties (w:rPr): its character style's under its own."""
+    properties = _properties(r_pr)
+    style = properties.pop("style", None)
+    if style in styles:
+        properties = {**styles[style], **properties}
     if not properties:
         return frozenset()
     marks = set()
@@ -187,17 +193,21 @@ def _properties(r_pr) -> dict[str, object]:
     if r_pr is None:
         return found
     for child in r_pr:
-        tag = child.tag
-        if tag == W + "b":
+        name = _RUN_PROPERTIES.get(child.tag)
+        if name is None:
+            continue
+        if name == "style":
+            found["style"] = child.get(W + "val")
+        elif name == "b":
             found["b"] = (child.get(W + "val") or "1").lower() not in _OFF
-        elif tag == W + "u":
+        elif name == "u":
             found["u"] = (child.get(W + "val") or "single").lower() not in _OFF
-        elif tag == W + "color":
+        elif name == "color":
             found["red"] = is_red(child.get(W + "val"))
-        elif tag == W + "highlight":
+        elif name == "highlight":
             found["highlight"] = (child.get(W + "val") or "none").lower() not in _OFF
-        elif tag == W + "shd":
-            found["highlight"] = (child.get(W + "fill") or "auto").upper() not in ("AUTO", "FFFFFF")  # 底纹
+        else:  # w:shd, the run's 底纹
+            found["highlight"] = (child.get(W + "fill") or "auto").upper() not in ("AUTO", "FFFFFF")
     return found
 
 
