@@ -260,3 +260,30 @@ def test_flask_bank_parse_of_a_workbook(runner, tmp_path, db):
     path.write_bytes(book(sheets))
     result = runner.invoke(args=["bank", "parse", str(path)])
     assert result.exit_code == 1 and "错误  工作表“判断题”第 9 行：判断题答案“A”无法识别" in result.output
+
+
+@pytest.mark.parametrize("cell", [
+    "A.警告 B.严重警告 C.撤销党内职务",
+    "A、警告\nB、严重警告\nC、撤销党内职务",
+    "Ａ．警告；Ｂ．严重警告；Ｃ．撤销党内职务",
+    "a.警告 b.严重警告 c.撤销党内职务",
+    "(A)警告 (B)严重警告 (C)撤销党内职务",
+    "警告\n严重警告\n撤销党内职务",
+    "警告|严重警告|撤销党内职务",
+    "A．警告，B．严重警告，C．撤销党内职务。".rstrip("。"),
+])
+def test_options_in_one_column_every_way(cell):
+    rows = [["题干", "选项", "答案"], ["对党员的纪律处分种类包括（ ）。", cell, "ABC"]]
+    question = ok(parse_bank("题库.xlsx", spreadsheets.workbook({"多选题": rows})))[0]
+    assert question.options == ["警告", "严重警告", "撤销党内职务"] and question.answer == "ABC"
+
+
+def test_option_columns_numbered_and_a_cell_that_cannot_be_split():
+    rows = [["试题", "选项1", "选项2", "选项3", "答案"],
+            ["党组织的纪律检查委员会由（ ）选举产生。", "党的代表大会", "党委", "上级纪委", "A"]]
+    assert ok(parse_bank("题库.xlsx", spreadsheets.workbook({"单选题": rows})))[0].options == [
+        "党的代表大会", "党委", "上级纪委"]
+    rows = [["试题", "选项", "答案"], ["党章是党的（ ）。", "根本大法", "A"]]
+    result = parse_bank("题库.xlsx", spreadsheets.workbook({"单选题": rows}))
+    assert [str(e) for e in result.errors][0].startswith("第 2 行：选项“根本大法”无法拆分成 A、B、C 各项")
+    assert result.rejected[0].stem == "党章是党的（ ）。"

@@ -29,7 +29,9 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "points": ("分值", "分数", "每题分值", "题目分值", "单题分值"),
 }
 for _letter in LETTERS:
-    SPELLINGS[_letter] = (f"选项{_letter}", _letter, f"{_letter}选项", f"选项{_letter}内容")
+    _n = LETTERS.index(_letter)
+    SPELLINGS[_letter] = (f"选项{_letter}", _letter, f"{_letter}选项", f"选项{_letter}内容", f"选项{_n + 1}",
+                          f"选项{'一二三四五六七八'[_n]}")
 ALIASES = alias_table(SPELLINGS)
 NAMES = {"number": "序号", "type": "题型", "stem": "题干", "options": "选项", "answer": "答案", "explanation": "解析",
          "source": "出处", "difficulty": "难度", "points": "分值"}
@@ -44,6 +46,7 @@ REMARK = re.compile(r"^\s*(?:注|备注|说明|附注|制表|填表|审核|审�
 _LOWER_LABELS = str.maketrans("abcdefgh", "ABCDEFGH")
 _SEPARATORS = re.compile(r"\s*(?:[|｜]|;|；|\t)\s*")
 _LINE_LABEL = re.compile(r"^\s*(?:\(\s*[A-Ha-h]\s*\)|[A-Ha-h]\s*[.、:)]|[A-Ha-h](?=\s))\s*")
+_TRAILING = re.compile(r"[\s;；,，、|｜]+$")  # A．三；B．四：the separators typed between options
 _OPTIONS_HEAD = re.compile(r"^[\s选项:：]*$")
 
 
@@ -94,6 +97,7 @@ def split_option_cell(text: str) -> tuple[list[str], str | None]:
     folded = fold(text)
     for labels in (folded, folded.translate(_LOWER_LABELS)):
         head, options = split_options(text, labels, "A")
+        options = [_TRAILING.sub("", option) for option in options]
         if len(options) >= 2:
             if not _OPTIONS_HEAD.match(fold(head)):
                 return options, f"选项栏开头的“{_clip(head.strip())}”不在任何选项字母之后。"
