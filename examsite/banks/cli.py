@@ -34,8 +34,7 @@ def parse_command(file: str, as_json: bool) -> None:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         counts = services.count_types(result.questions)
-        click.echo(f"{name}：共 {len(result.questions)} 题（单选 {counts['single']}，多选 {counts['multiple']}，"
-                   f"判断 {counts['judge']}，填空 {counts['fill']}），错误 {len(result.errors)} 处，"
+        click.echo(f"{name}：共 {len(result.questions)} 题（{counts.text}），错误 {len(result.errors)} 处，"
                    f"警告 {len(result.warnings)} 处。"
                    + (f"另有 {len(result.rejected)} 题有错误，未计入。" if result.rejected else ""))
         if getattr(result, "answer_mark", None):

@@ -1,16 +1,13 @@
-"""How a question looks on a page: the same shape for a parsed question and a stored one."""
+"""How a question looks on a page: the same shape for a parsed question and a stored one.
+Each question type (examsite.qtypes) says how its options and key are shown."""
 from dataclasses import dataclass
 
-from ..models import QUESTION_TYPES, Question
-from .parsed import LETTERS
+from .. import qtypes
+from ..models import Question
+from ..qtypes.base import ShownOption
 from .parsed import Question as ParsedQuestion
 
-
-@dataclass
-class ShownOption:
-    label: str
-    text: str
-    correct: bool
+__all__ = ["ShownOption", "ShownQuestion", "shown"]
 
 
 @dataclass
@@ -30,16 +27,6 @@ def shown(question: Question | ParsedQuestion) -> ShownQuestion:
         qtype, source, line = question.qtype, question.regulation, question.source_line
     else:
         qtype, source, line = question.type, question.source, question.line
-    answer = question.answer
-    if qtype == "judge":
-        options = [ShownOption("", "正确", answer is True), ShownOption("", "错误", answer is False)]
-        answer_label = "正确" if answer else "错误"
-    elif qtype == "fill":
-        options = []
-        answer_label = "；".join(
-            f"第{n}空：" + (a if isinstance(a, str) else " 或 ".join(a)) for n, a in enumerate(answer, start=1))
-    else:
-        options = [ShownOption(LETTERS[i], text, LETTERS[i] in answer) for i, text in enumerate(question.options)]
-        answer_label = answer
-    return ShownQuestion(qtype, QUESTION_TYPES[qtype], question.stem, options, answer_label,
-                         question.explanation, source, line)
+    kind = qtypes.get(qtype)
+    return ShownQuestion(qtype, kind.label, question.stem, kind.shown_options(question.options, question.answer),
+                         kind.shown_answer(question.answer), question.explanation, source, line)

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
+from .. import qtypes
 from ..audit.services import record
 from ..clock import now
 from ..extensions import db
 from ..kept_uploads import keep
-from ..models import QUESTION_TYPES, Bank, BankUpload, Question
+from ..models import Bank, BankUpload, Question
 from .parsed import LETTERS, Draft, ParseResult, Problem
 from .settle import settle
 from .parsed import Question as ParsedQuestion
@@ -135,10 +136,19 @@ def _row(bank_id: int, q: ParsedQuestion) -> dict:
     }
 
 
-def count_types(questions) -> dict:
-    counts = {t: 0 for t in QUESTION_TYPES}
+class TypeCounts(dict):
+    """type name → how many questions, every stored type in display order."""
+
+    @property
+    def text(self) -> str:
+        """单选 3，多选 2，判断 1，填空 0"""
+        return "，".join(f"{qtypes.get(name).short} {count}" for name, count in self.items())
+
+
+def count_types(questions) -> TypeCounts:
+    counts = TypeCounts((t, 0) for t in qtypes.REGISTRY)
     for q in questions:
-        counts[q.type] += 1
+        counts[q.type] = counts.get(q.type, 0) + 1
     return counts
 
 
@@ -197,11 +207,7 @@ class QuestionEdit:
 
 def answer_text(qtype: str, answer) -> str:
     """A stored answer written the way the parser reads it back."""
-    if qtype == "judge":
-        return "正确" if answer else "错误"
-    if qtype == "fill":
-        return "；".join(a if isinstance(a, str) else "/".join(a) for a in answer)
-    return answer
+    return qtypes.get(qtype).answer_text(answer)
 
 
 def update_question(question: Question, edit: QuestionEdit) -> Question:
@@ -349,7 +355,7 @@ def export_bank(bank: Bank, include_retired: bool = False) -> bytes:
     questions = [q for q in bank.questions if include_retired or not q.retired]
     for row, q in enumerate(questions, start=1):
         options = list(q.options) + [""] * (len(LETTERS) - len(q.options))
-        values = [QUESTION_TYPES[q.qtype], q.stem, *options, answer_text(q.qtype, q.answer), q.explanation or "",
+        values = [qtypes.get(q.qtype).label, q.stem, *options, answer_text(q.qtype, q.answer), q.explanation or "",
                   q.regulation or "", q.difficulty or "", float(q.points) if q.points is not None else ""]
         for col, value in enumerate(values):
             if isinstance(value, str):

@@ -1,43 +1,48 @@
-"""Settling a draft: its type and answer decided, every problem reported. Pure."""
-import re
+"""Settling a draft: its type and answer decided, every problem reported. Pure.
 
-from .answers import (
-    BLANK_RE, JUDGE_FALSE, JUDGE_TRUE, parse_choice_answer, parse_fill_answer, parse_judge_answer,
-)
-from .parsed import LETTERS, TYPE_NAMES, Draft, ParseResult, Problem, Question
+What is read and checked depends on the type, and each type (examsite.qtypes) says it; here
+is what every question shares: the inline answer taken out of the stem, the stem, the answer,
+which type an undeclared question is, and its difficulty.
+"""
+from .. import qtypes
+from ..qtypes.base import Report
+from ..qtypes.judge import INLINE_JUDGE_RE  # noqa: F401 (part of this module's vocabulary)
+from ..qtypes.lettered import INLINE_CHOICE_RE  # noqa: F401 (the parser reads it from here)
+from .parsed import Draft, ParseResult, Problem, Question
 from .text import fold
 
-# An answer written into the stem: （ B ） （ABCD） （√） （ 对 ）.
-INLINE_CHOICE_RE = re.compile(r"\(\s*([A-H](?:\s*[、,]?\s*[A-H])*)\s*\)")
-INLINE_JUDGE_RE = re.compile(
-    r"\(\s*(" + "|".join(re.escape(m) for m in sorted(JUDGE_TRUE | JUDGE_FALSE, key=len, reverse=True))
-    + r")\s*\)"
-)
 EMPTY_PARENS = "（  ）"
 DIFFICULTY_WORDS = {"易": 1, "容易": 1, "简单": 1, "较易": 2, "中": 3, "中等": 3, "一般": 3,
                     "适中": 3, "较难": 4, "难": 5, "困难": 5}
+
+
+class _Problems(Report):
+    def __init__(self, result: ParseResult, line: int):
+        self.result, self.line = result, line
+
+    def error(self, message: str) -> None:
+        self.result.errors.append(Problem(self.line, message))
+
+    def warning(self, message: str) -> None:
+        self.result.warnings.append(Problem(self.line, message))
 
 
 def settle(draft: Draft, result: ParseResult) -> Question | None:
     """Decide the type and answer of a draft, reporting every problem. None when it has errors."""
     line = draft.line
     errors_before = len(result.errors)
-
-    def error(message):
-        result.errors.append(Problem(line, message))
+    report = _Problems(result, line)
+    error = report.error
 
     stem = "\n".join(part for part in draft.stem if part).strip()
     options = [option.strip() for option in draft.options]
     answer_text = draft.answer.strip() if draft.answer is not None else None
 
     # An answer written into the stem is taken out, leaving an empty （  ）.
-    if options:
-        stem, inline = _take_inline(stem, INLINE_CHOICE_RE)
-    else:
-        stem, inline = _take_inline(stem, INLINE_JUDGE_RE)
+    stem, inline, reader = _take_inline(stem, bool(options))
     if inline is not None:
-        if answer_text is not None and answer_text.strip() and _answers_differ(answer_text, inline):
-            error(f"题干中的答案（{inline}）与答案行（{answer_text}）不一致。")
+        if answer_text is not None and answer_text.strip() and reader.answers_differ(answer_text, inline):
+            error(f"题干中的答案（{inline}）与{_answer_place(draft, result)}不一致。")
         answer_text = answer_text or inline
 
     if not stem:
@@ -45,50 +50,11 @@ def settle(draft: Draft, result: ParseResult) -> Question | None:
     if answer_text is None or not answer_text.strip():
         error("没有答案。")
         return None
-    qtype = _decide_type(draft.declared, options, answer_text, stem)
-    if qtype is None:
+    kind = _decide_type(draft.declared, options, answer_text, stem)
+    if kind is None:
         error("无法判断题型：没有选项、没有填空横线，答案也不是对/错。请在题目前加上题型标题（如“一、单项选择题”）。")
         return None
-
-    answer: object = None
-    if qtype in ("single", "multiple", "choice"):
-        if not options:
-            error(f"{TYPE_NAMES.get(qtype, '选择题')}缺少选项。")
-        elif len(options) < 2:
-            error("选择题至少要有两个选项。")
-        for index, text in enumerate(options):
-            if not text:
-                error(f"选项 {LETTERS[index]} 没有内容。")
-        letters = parse_choice_answer(answer_text)
-        if letters is None:
-            error(f"答案“{answer_text}”不是选项字母（应为 A–H）。")
-        elif options:
-            beyond = [letter for letter in letters if LETTERS.index(letter) >= len(options)]
-            if beyond:
-                error(f"答案 {''.join(beyond)} 没有对应的选项（本题只有 A–{LETTERS[len(options) - 1]}）。")
-            if qtype == "choice":
-                qtype = "single" if len(letters) == 1 else "multiple"
-            if qtype == "single" and len(letters) > 1:
-                error(f"单选题有 {len(letters)} 个答案（{letters}）。")
-            if qtype == "multiple" and len(letters) == 1:
-                result.warnings.append(Problem(line, "多选题只有一个正确答案，请确认。"))
-        answer = letters
-    elif qtype == "judge":
-        if options:
-            error("判断题不应有选项。")
-        answer = parse_judge_answer(answer_text)
-        if answer is None:
-            error(f"判断题答案“{answer_text}”无法识别（应为 √/×、对/错 或 正确/错误）。")
-    else:  # fill
-        blanks = len(BLANK_RE.findall(fold(stem)))
-        if options:
-            error("填空题不应有选项。")
-        if blanks == 0:
-            error("填空题题干中没有填空处（____ 或（  ））。")
-        else:
-            answer, message = parse_fill_answer(answer_text, blanks)
-            if message:
-                error(message)
+    qtype, answer = kind.settle(stem, options, answer_text, report)
 
     difficulty = _difficulty(draft.difficulty)
     if draft.difficulty is not None and difficulty is None:
@@ -103,32 +69,31 @@ def settle(draft: Draft, result: ParseResult) -> Question | None:
     )
 
 
-def _decide_type(declared, options, answer_text, stem) -> str | None:
-    if declared is not None:
-        return declared
-    if options:
-        return "choice"
-    if answer_text is not None and parse_judge_answer(answer_text) is not None:
-        return "judge"
-    if BLANK_RE.search(fold(stem)):
-        return "fill"
-    return None
+def _answer_place(draft: Draft, result: ParseResult) -> str:
+    """Where the draft's answer was written: 第 12 段的答案（C）, a key at the end of the paper too."""
+    answer = draft.answer.strip()
+    if draft.answer_line:
+        return f"第 {draft.answer_line} {result.unit}的答案（{answer}）"
+    return f"答案行（{answer}）"
 
 
-def _take_inline(stem: str, pattern: re.Pattern) -> tuple[str, str | None]:
-    """Remove the last inline answer from the stem; returns the stem and the answer text."""
-    matches = list(pattern.finditer(fold(stem)))
-    if not matches:
-        return stem, None
-    match = matches[-1]
-    return stem[:match.start()] + EMPTY_PARENS + stem[match.end():], stem[match.start(1):match.end(1)]
+def _decide_type(declared, options, answer_text, stem) -> qtypes.QuestionType | None:
+    kind = qtypes.find(declared)
+    if kind is not None:
+        return kind
+    return next((k for k in qtypes.guessed() if k.guess(options, answer_text, stem)), None)
 
 
-def _answers_differ(a: str, b: str) -> bool:
-    letters_a, letters_b = parse_choice_answer(a), parse_choice_answer(b)
-    if letters_a is not None or letters_b is not None:
-        return letters_a != letters_b
-    return parse_judge_answer(a) != parse_judge_answer(b)
+def _take_inline(stem: str, has_options: bool) -> tuple[str, str | None, qtypes.QuestionType | None]:
+    """Remove the last inline answer from the stem: the stem, the answer text and the type that
+    reads it (the choice types' （ B ） with options, the judge's （√） without)."""
+    folded = fold(stem)
+    for pattern, kind in qtypes.inline_patterns(has_options):
+        matches = list(pattern.finditer(folded))
+        if matches:
+            match = matches[-1]
+            return stem[:match.start()] + EMPTY_PARENS + stem[match.end():], stem[match.start(1):match.end(1)], kind
+    return stem, None, None
 
 
 def _difficulty(text: str | None) -> int | None:

@@ -7,7 +7,7 @@ paper, so a paper can always be explained.
 import random
 from dataclasses import dataclass
 
-SHUFFLED_TYPES = ("single", "multiple")  # a judge question is never shuffled; fill has no options
+from .. import qtypes
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def choose(sections: list[Section], pool: list[dict], seed: str) -> list[Pick]:
             used.add(question["id"])
             count = question["option_count"] if "option_count" in question else len(question["options"])
             order = list(range(count))
-            if question["qtype"] in SHUFFLED_TYPES:
+            if qtypes.get(question["qtype"]).shuffled:  # a judge question never is; fill has no options
                 rng.shuffle(order)
             picks.append(Pick(question["id"], section, order))
     return picks

@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import IntegrityError
 
+from .. import qtypes
 from ..accounts.access import role_required
 from ..banks.parsed import LETTERS
 from ..clock import now
@@ -140,7 +141,7 @@ def paper(attempt_id: int):
     return render_template("take/paper.html", attempt=attempt, exam=attempt.exam,
                            questions=examinee_view(attempt.paper), responses=responses,
                            remaining=attempts.remaining_seconds(attempt.deadline), types=QUESTION_TYPES,
-                           form=ActionForm(), save_token=save_token(attempt.id, attempt.deadline))
+                           kinds=qtypes.REGISTRY, form=ActionForm(), save_token=save_token(attempt.id, attempt.deadline))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,7 @@ def examinee_view(paper: list[dict]) -> list[ExamineeQuestion]:
     for number, item in enumerate(paper, start=1):
         options = [ExamineeOption(LETTERS[i], LETTERS[position], item["options"][i])
                    for position, i in enumerate(item["order"])]
-        blanks = len(item["answer"]) if item["type"] == "fill" else 0
+        blanks = qtypes.get(item["type"]).blanks(item["answer"])
         view.append(ExamineeQuestion(number, item["id"], item["type"], item["stem"], options, blanks, item["points"]))
     return view
 

@@ -9,14 +9,15 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import qtypes
 from ..accounts.access import role_required
 from ..accounts.forms import ReasonForm, SlipForm
 from ..accounts.scope import exams_concerning, require_exam, require_staff, scope_unit, units_in_scope
 from ..banks.display import shown
-from ..banks.parsed import LETTERS
 from ..clock import from_local, now, to_local
 from ..extensions import db, posts_lock_first, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam, PaperPlan, Tier, Unit
+from ..qtypes.base import UNANSWERED
 from ..results.live import LIVE_STATUS, progress
 from ..results.services import settled_results
 from ..sampling.slips import issue_slips, slips_workbook
@@ -153,28 +154,17 @@ def preview(exam_id: int, plan_id: int):
 
 def shown_item(item: dict):
     """A paper item (with its key) in the display shape the bank pages use, options in paper order."""
-    key = item["answer"]
     options = [item["options"][i] for i in item["order"]]
-    if item["type"] in ("single", "multiple"):
-        key = _seen_letters(item, key)
+    key = qtypes.get(item["type"]).seen_key(item["order"], item["answer"])
     return shown(SimpleNamespace(type=item["type"], stem=item["stem"], options=options, answer=key,
                                  explanation=item.get("explanation"), source=None, line=None))
-
-
-def _seen_letters(item: dict, letters: str) -> str:
-    """Bank letters as the letters the examinee saw, his options being shuffled."""
-    return "".join(sorted(LETTERS[item["order"].index(LETTERS.index(letter))] for letter in letters))
 
 
 def shown_response(item: dict, response) -> str:
     """What the examinee answered, in the letters he saw."""
     if response is None:
-        return "（未作答）"
-    if item["type"] in ("single", "multiple"):
-        return _seen_letters(item, response)
-    if item["type"] == "judge":
-        return "正确" if response else "错误"
-    return "；".join(r or "（空）" for r in response)
+        return UNANSWERED
+    return qtypes.get(item["type"]).seen_response(item["order"], response)
 
 
 @bp.post("/<int:exam_id>/copy")

@@ -6,10 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
+from ..qtypes import LABELS
 from .uploads import KeptUpload
 
-#: question type → how the interface names it
-QUESTION_TYPES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
+#: question type → how the interface names it, in display order (the registry of examsite.qtypes)
+QUESTION_TYPES = LABELS
 
 
 class Bank(db.Model):

@@ -11,8 +11,8 @@ from datetime import datetime
 
 import xlsxwriter
 
+from .. import qtypes
 from ..clock import to_local
-from ..models import QUESTION_TYPES
 from .services import STATUS, Results, answer_label, type_name
 from .statistics import ItemStats, PlanMarks, Summary, plan_marks
 
@@ -33,7 +33,7 @@ def write_workbook(result: Results, items: list[ItemStats], moment: datetime, ta
     styles = _styles(book)
     stamp = f"{result.exam.title}（导出时间 {moment:%Y-%m-%d %H:%M}）"
     planned = {section["qtype"] for plan in result.exam.plans for section in plan.sections}
-    types = [qtype for qtype in QUESTION_TYPES if qtype in planned]
+    types = [qtype for qtype in qtypes.REGISTRY if qtype in planned]  # a column each, in display order
     _people(book, styles, result, types, stamp)
     units = result.by_unit()
     _summaries(book, styles, "单位汇总", "单位", units, stamp)

@@ -113,17 +113,19 @@
   function questions() { return root.querySelectorAll("section.question"); }
   function section(id) { return root.querySelector('section.question[data-id="' + id + '"]'); }
 
+  // data-response is the shape of a response its question type takes (examsite/qtypes):
+  // "letters" (the option letters checked), "truth" (true/false) or "text" (one string an input).
   function responseOf(sec) {
-    var type = sec.getAttribute("data-type");
+    var kind = sec.getAttribute("data-response");
     var inputs = sec.querySelectorAll(".answer-input");
     var i, letters = "", values = [], any = false;
-    if (type === "fill") {
+    if (kind === "text") {
       for (i = 0; i < inputs.length; i++) { values.push(inputs[i].value); if (inputs[i].value.replace(/\s+/g, "")) { any = true; } }
       return any ? values : null;
     }
     for (i = 0; i < inputs.length; i++) {
       if (inputs[i].checked) {
-        if (type === "judge") { return inputs[i].value === "true"; }
+        if (kind === "truth") { return inputs[i].value === "true"; }
         letters += inputs[i].value;
       }
     }
@@ -131,11 +133,11 @@
   }
 
   function show(sec, response) {
-    var type = sec.getAttribute("data-type");
+    var kind = sec.getAttribute("data-response");
     var inputs = sec.querySelectorAll(".answer-input");
     for (var i = 0; i < inputs.length; i++) {
-      if (type === "fill") { inputs[i].value = response && response[i] ? response[i] : ""; }
-      else if (type === "judge") { inputs[i].checked = response !== null && String(response) === inputs[i].value; }
+      if (kind === "text") { inputs[i].value = response && response[i] ? response[i] : ""; }
+      else if (kind === "truth") { inputs[i].checked = response !== null && String(response) === inputs[i].value; }
       else { inputs[i].checked = !!response && response.indexOf(inputs[i].value) >= 0; }
     }
   }
