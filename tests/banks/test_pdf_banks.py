@@ -379,3 +379,61 @@ def test_damaged_exports_raise_only_upload_error(exported, cut, flips):
     except UploadError:
         return
     assert all(line.text == line.text.strip() and line.text for line in lines)
+
+
+def _inflating_pdf(megabytes: int) -> bytes:
+    """A one-page PDF whose content stream, a few hundred kB in the file, inflates to
+    ``megabytes`` of spaces: the PDF twin of a zip bomb."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    body = b"".join(packer.compress(chunk) for _ in range(megabytes)) + packer.flush()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body_of in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body_of + b"\nendobj\n"
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+
+
+def test_a_pdf_that_inflates_to_gigabytes_is_refused_in_bounded_memory(monkeypatch):
+    import resource
+
+    monkeypatch.setattr(pdf_reader, "MEMORY_LIMIT", 256 * 1024 * 1024)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    data = _inflating_pdf(600)
+    assert len(data) < 1_000_000
+    with pytest.raises(UploadError) as caught:
+        read_pdf(data)
+    assert str(caught.value) == pdf_reader.TOO_BIG
+    # this process never held the inflated stream (ru_maxrss is in kB)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024
+
+
+def test_reading_is_held_to_a_time_limit(monkeypatch):
+    import time
+
+    monkeypatch.setattr(pdf_reader, "TIME_LIMIT", 1)
+    started = time.monotonic()
+    with pytest.raises(UploadError, match="在 1 秒内没有读完"):
+        pdf_reader._bounded(lambda data: time.sleep(30), b"")
+    assert time.monotonic() - started < 5
+
+
+def test_the_child_passes_back_results_and_refusals():
+    assert pdf_reader._bounded(lambda data: data[::-1], b"abc") == b"cba"
+
+    def refuse(data):
+        raise UploadError("不要这个文件。")
+
+    with pytest.raises(UploadError, match="^不要这个文件。$"):
+        pdf_reader._bounded(refuse, b"")
+    with pytest.raises(UploadError) as caught:  # a crash inside the reader (PDFium) is no 500
+        pdf_reader._bounded(lambda data: __import__("os").abort(), b"")
+    assert str(caught.value) == pdf_reader.TOO_BIG

@@ -18,11 +18,18 @@ and the lines then go to the parser like a text file's. Line numbers count the l
 
 A PDF without a text layer (a scan) and an encrypted, broken or oversized one are refused with
 a Chinese ``UploadError``, after bounded work: at most ``MAX_PAGES`` pages and ``MAX_CHARS``
-characters are read.
+characters are read, by PDFium in a forked child held to ``TIME_LIMIT`` and ``MEMORY_LIMIT``
+(a crash or an exhausted limit there is a refusal here, never a 500 or a worker gone).
 """
 import ctypes
+import os
+import pickle
 import re
+import resource
+import select
+import signal
 import statistics
+import time
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -38,8 +45,12 @@ from .limits import bounded
 
 MAX_PAGES = 2000
 MAX_CHARS = 4_000_000  # some 25,000 questions
+TIME_LIMIT = 30  # seconds; a 1,000-page bank reads in about 2
+MEMORY_LIMIT = 768 * 1024 * 1024  # bytes more than the app already holds; that bank takes some 100 MB
+SANDBOX = True  # read in a child process held to those limits (where the system can fork)
 SCANNED = "此 PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）或另存为 Word 后再上传。"
 BROKEN = "文件无法作为 PDF 打开，可能已损坏或并非 PDF 文件。"
+TOO_BIG = "此 PDF 无法读完：展开后过大或已损坏，超出了一次可以读取的范围。请重新导出 PDF 或另存为 Word 后再上传。"
 ENCRYPTED = "此 PDF 设有打开密码，无法读取。请在 PDF 阅读器或 WPS 中去掉密码（另存为不加密的 PDF）后再上传。"
 
 # Page numbers as Word, WPS and printers write them, on a folded line.
@@ -116,8 +127,77 @@ def parse_pdf(data: bytes) -> ParseResult:
 
 
 def read_pages(data: bytes) -> PdfText:
+    """The text of a PDF, read by PDFium in a child process held to ``TIME_LIMIT`` seconds and
+    ``MEMORY_LIMIT`` bytes: PDFium inflates a page's streams in memory, and a 1 MB file can
+    hold a content stream of gigabytes."""
     if b"%PDF-" not in data[:1024]:
         raise UploadError(BROKEN)
+    return _bounded(_read_pages, data)
+
+
+def _bounded(function, data: bytes):
+    """``function(data)`` in a forked child under limits of time and memory, its result (or
+    its UploadError) passed back; in this process where there is no fork."""
+    if not hasattr(os, "fork") or not SANDBOX:
+        return function(data)
+    reading, writing = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reading)
+        os.close(writing)
+        return function(data)
+    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+        status = 1
+        try:
+            os.close(reading)
+            limit = _address_space() + MEMORY_LIMIT
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            try:
+                outcome = ("ok", function(data))
+            except UploadError as error:
+                outcome = ("refused", str(error))
+            except MemoryError:
+                outcome = ("refused", TOO_BIG)
+            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writing)
+    chunks, deadline = [], time.monotonic() + TIME_LIMIT
+    try:
+        with os.fdopen(reading, "rb", buffering=0) as pipe:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                    os.kill(pid, signal.SIGKILL)
+                    raise UploadError(f"此 PDF 在 {TIME_LIMIT} 秒内没有读完，可能已损坏或过于复杂，请另存为 Word 后再上传。")
+                chunk = pipe.read(1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.waitpid(pid, 0)
+    if not chunks:  # killed (out of memory) or crashed inside PDFium
+        raise UploadError(TOO_BIG)
+    kind, value = pickle.loads(b"".join(chunks))
+    if kind == "refused":
+        raise UploadError(value)
+    return value
+
+
+def _address_space() -> int:
+    """This process's virtual memory now, in bytes (the child's limit counts from it)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 1 << 30
+
+
+def _read_pages(data: bytes) -> PdfText:
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
