@@ -109,7 +109,8 @@ class PdfWriter:
     def __init__(self, browser):
         self.browser = browser
 
-    def make(self, body: str, header: str = "", footer: str = "", size: str = "A4", script: str = "") -> bytes:
+    def make(self, body: str, header: str = "", footer: str = "", size: str = "A4", script: str = "",
+             landscape: bool = False) -> bytes:
         page = self.browser.new_page()
         try:
             page.set_content(f"<html><head><meta charset='utf-8'>{STYLE}</head><body>{body}</body></html>")
@@ -122,7 +123,7 @@ class PdfWriter:
                 footer_template=f"<div style='font-size:9pt;width:100%;text-align:center;"
                                 f"font-family:Noto Sans CJK SC'>{footer}</div>" if footer else "<span></span>",
                 margin={"top": "2.54cm", "bottom": "2.54cm", "left": "3.17cm", "right": "3.17cm"},
-                print_background=True)
+                print_background=True, landscape=landscape)
         finally:
             page.close()
 
@@ -163,6 +164,13 @@ def bare_numbers(writer) -> bytes:
     return writer.make(bank_html(numbering="({n})"),
                        header="纪法知识测试　第<span class='pageNumber'></span>页",
                        footer="<span class='pageNumber'></span>")
+
+
+@pytest.fixture(scope="session")
+def two_columns(writer) -> bytes:
+    """An A3 paper set in two columns, the title across both, footer 第 N 页."""
+    body = bank_html().replace("<p class='note'>", "<div style='column-count:2;column-gap:2cm'><p class='note'>", 1)
+    return writer.make(body + "</div>", footer=PAGE_OF, size="A3", landscape=True)
 
 
 def expected_questions():
@@ -217,6 +225,21 @@ def test_bare_page_numbers_and_numbered_headers(bare_numbers):
     assert_bank(result)
     note = next(w for w in result.warnings if "页眉" in w.message)
     assert "纪法知识测试" in note.message
+
+
+def test_a_paper_in_two_columns_reads_left_column_first(two_columns):
+    result = parse_bank("A3试卷.pdf", two_columns)
+    assert_bank(result)
+    text = read_pages(two_columns)
+    assert text.lines[0].text == "××市纪委监委2026年度纪法知识测试题库"
+    import pypdfium2  # the file really is set in two columns: questions start in the right half
+
+    document = pypdfium2.PdfDocument(two_columns)
+    page = document[0]
+    width, height = page.get_size()
+    right_half = page.get_textpage().get_text_bounded(width / 2, 0, width, height)
+    document.close()
+    assert "．" in right_half and len(right_half) > 200
 
 
 def test_stems_and_options_cross_page_breaks(exported, dashed):

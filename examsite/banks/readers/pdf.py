@@ -83,11 +83,12 @@ _CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-
 class _Piece:
     """A line of a page as PDFium found it, with where it stands (points, y upwards)."""
 
-    __slots__ = ("text", "left", "right", "middle", "size")
+    __slots__ = ("text", "left", "right", "middle", "size", "column")
 
-    def __init__(self, text: str, left: float, right: float, bottom: float, top: float):
+    def __init__(self, text: str, left: float, right: float, bottom: float, top: float, column: int = 0):
         self.text, self.left, self.right = text, left, right
         self.middle, self.size = (bottom + top) / 2, max(top - bottom, 1.0)
+        self.column = column  # 0, or 1 and 2 for the left and right column of a two-column page
 
     @property
     def bottom(self) -> float:
@@ -224,6 +225,7 @@ def _read(document) -> PdfText:
     for index in range(count):
         page = document[index]
         try:
+            width = page.get_width()
             textpage = page.get_textpage()
             try:
                 pieces = _page_pieces(textpage)
@@ -236,7 +238,7 @@ def _read(document) -> PdfText:
         chars += sum(len(piece.text) for piece in pieces)
         if chars > MAX_CHARS:
             raise UploadError(f"此 PDF 的文字超过 {MAX_CHARS:,} 字，超出了一次可以读取的范围，请拆分成几个文件后分别上传。")
-        pages.append(_visual_lines(pieces))
+        pages.append(_reading_order(pieces, width))
     if not any(pages):
         raise UploadError(SCANNED)
     result = PdfText(page_count=count)
@@ -311,8 +313,33 @@ def _has_image(page) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
+def _reading_order(pieces: list[_Piece], width: float) -> list[_Piece]:
+    """The page's lines in reading order: top to bottom, or on a page set in two columns (an A3
+    paper) the left column, then the right; what spans both (a title) above or below them."""
+    if len(pieces) >= 6:
+        middle = width / 2
+        left = [p for p in pieces if p.right <= middle]
+        right = [p for p in pieces if p.left >= middle]
+        if (min(len(left), len(right)) >= max(3, len(pieces) // 5)
+                and any(QUESTION_RE.match(fold(p.text)) for p in right)):  # not just options set side by side
+            top = min(max(p.middle for p in left), max(p.middle for p in right))
+            bottom = max(min(p.middle for p in left), min(p.middle for p in right))
+            across = [p for p in pieces if p.left < middle < p.right]
+            # a gutter no line crosses where the columns stand
+            if not any(bottom <= p.middle <= top for p in across):
+                for piece in left:
+                    piece.column = 1
+                for piece in right:
+                    piece.column = 2
+                return (_visual_lines([p for p in across if p.middle > top]) + _visual_lines(left)
+                        + _visual_lines(right) + _visual_lines([p for p in across if p.middle < bottom]))
+    return _visual_lines(pieces)
+
+
 def _visual_lines(pieces: list[_Piece]) -> list[_Piece]:
     """Top to bottom; pieces standing side by side on one line joined left to right."""
+    if not pieces:
+        return []
     lines: list[list[_Piece]] = []
     for piece in sorted(pieces, key=lambda p: -p.middle):
         if lines and abs(lines[-1][0].middle - piece.middle) < 0.4 * min(lines[-1][0].size, piece.size):
@@ -326,7 +353,7 @@ def _visual_lines(pieces: list[_Piece]) -> list[_Piece]:
             continue
         row.sort(key=lambda p: p.left)
         merged.append(_Piece("  ".join(p.text for p in row), row[0].left, row[-1].right,
-                             min(p.bottom for p in row), max(p.top for p in row)))
+                             min(p.bottom for p in row), max(p.top for p in row), row[0].column))
     return merged
 
 
@@ -381,16 +408,16 @@ def _drop_furniture(pages: list[list[_Piece]], edge: int = 2) -> dict[str, str]:
 
 def _joined(pages: list[list[_Piece]]) -> list[tuple[int, str]]:
     """(page, text) of each line, wrapped lines joined to the line they continue."""
-    widths = [max(p.right for p in lines) for lines in pages if len(lines) >= 3]
-    lefts = [min(p.left for p in lines) for lines in pages if len(lines) >= 3]
-    if not widths:
-        widths = [max(p.right for p in lines) for lines in pages if lines]
-        lefts = [min(p.left for p in lines) for lines in pages if lines]
-    margin_right, margin_left = statistics.median(widths), statistics.median(lefts)
+    margins = {}  # column → (left, right) margin: the medians of the pages' extremes
+    for column in {p.column for lines in pages for p in lines}:
+        blocks = [[p for p in lines if p.column == column] for lines in pages]
+        full = [block for block in blocks if len(block) >= 3] or [block for block in blocks if block]
+        margins[column] = (statistics.median(min(p.left for p in block) for block in full),
+                           statistics.median(max(p.right for p in block) for block in full))
     out: list[list] = []  # [page, text, last piece]
     for number, lines in enumerate(pages, start=1):
         for piece in lines:
-            if out and _continues(out[-1][2], piece, margin_left, margin_right):
+            if out and _continues(out[-1][2], piece, margins):
                 previous = out[-1]
                 glue = " " if _ASCII_WORD.match(previous[1][-1]) and _ASCII_WORD.match(piece.text[0]) else ""
                 previous[1] = previous[1] + glue + piece.text
@@ -400,10 +427,10 @@ def _joined(pages: list[list[_Piece]]) -> list[tuple[int, str]]:
     return [(page, text) for page, text, _ in out]
 
 
-def _continues(before: _Piece, piece: _Piece, margin_left: float, margin_right: float) -> bool:
+def _continues(before: _Piece, piece: _Piece, margins: dict[int, tuple[float, float]]) -> bool:
     size = max(before.size, piece.size)
-    return (before.right >= margin_right - 2.5 * size     # the line before runs to the margin
-            and piece.left <= margin_left + 1.2 * size    # this one is not indented (a new paragraph)
+    return (before.right >= margins[before.column][1] - 2.5 * size   # the line before runs to its margin
+            and piece.left <= margins[piece.column][0] + 1.2 * size  # this one is not indented (a new paragraph)
             and not _structured(piece.text))
 
 
