@@ -65,15 +65,18 @@ def find_header_rows(rows: list[list[str]], aliases: dict[str, str], required: t
     """(index in ``rows`` of its first row, how many rows it spans (1 or 2), column of each
     field) of a header that may span two rows, as HR systems export them: a group row
     (基本信息 | 基本信息 | 任职信息, merged across) above the column names, some cells (序号, 工号)
-    merged down over both. Two rows are taken together only when they name more fields than
-    either does alone, so a header followed by data stays a one-row header."""
+    merged down over both (blank below, or repeating the name when the merged value was filled
+    in). Two rows are taken together only when they name more fields than the upper one alone,
+    so a header followed by data stays a one-row header; when the upper row adds nothing (a
+    title, a group row), the header is the lower row alone."""
     for index, cells in enumerate(rows[:search]):
         alone = columns_of(cells, aliases)
         if index + 1 < len(rows):
-            below = columns_of(rows[index + 1], aliases)
             both = columns_of(stacked(cells, rows[index + 1]), aliases)
-            if all(name in both for name in required) and len(both) > max(len(alone), len(below)):
-                return index, 2, both
+            if all(name in both for name in required) and len(both) > len(alone):
+                if columns_of(rows[index + 1], aliases) != both:
+                    return index, 2, both
+                continue  # the lower row names it all: it is the header, or the first of two
         if all(name in alone for name in required):
             return index, 1, alone
     return None

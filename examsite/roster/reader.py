@@ -79,6 +79,7 @@ def _fill_merged(sheet: Sheet, merged: list[tuple[int, int, int, int]], budget: 
     if not merged or not sheet.rows:
         return budget
     numbers = [number for number, _, _ in sheet.rows]
+    spans = []  # rows under a merged value: blank only because the merge covers them
     for top, left, bottom, right in merged:
         first = bisect_left(numbers, top)
         if first == len(numbers) or numbers[first] != top or left > len(sheet.rows[first][1]):
@@ -86,6 +87,8 @@ def _fill_merged(sheet: Sheet, merged: list[tuple[int, int, int, int]], budget: 
         value, is_number = sheet.rows[first][1][left - 1], left - 1 in sheet.rows[first][2]
         if not value:
             continue
+        if bottom > top:
+            spans.append((top + 1, min(bottom, numbers[-1])))
         for index in range(first, bisect_right(numbers, bottom)):
             number, cells, numeric = sheet.rows[index]
             columns = range(left - 1, min(right, len(cells)))
@@ -97,7 +100,25 @@ def _fill_merged(sheet: Sheet, merged: list[tuple[int, int, int, int]], budget: 
                 cells[column] = value
             if filled and is_number:
                 sheet.rows[index] = (number, cells, numeric | frozenset(filled))
+    sheet.blank_rows -= _covered_blank_rows(sorted(spans), numbers)
     return budget
+
+
+def _covered_blank_rows(spans: list[tuple[int, int]], numbers: list[int]) -> int:
+    """How many of the rows missing from ``numbers`` (blank) lie in the union of ``spans``."""
+    count, start, end = 0, None, None
+    for low, high in spans + [(None, None)]:
+        if start is not None and (low is None or low > end + 1):
+            if end >= start:
+                count += (end - start + 1) - (bisect_right(numbers, end) - bisect_left(numbers, start))
+            start = None
+        if low is None:
+            break
+        if start is None:
+            start, end = low, high
+        else:
+            end = max(end, high)
+    return count
 
 
 def _csv_grid(data: bytes):

@@ -10,18 +10,20 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..headers import alias_table, find_header_rows
+from ..headers import alias_table, find_header_rows, header_key
 from .normalise import check_id_number, person_name, squash, unit_parts
 from .reader import Sheet
 
 COLUMNS = {
-    "staff_no": ("工号", "人员编号", "职工号", "工作证号"),
-    "name": ("姓名",),
-    "unit": ("单位", "工作单位", "所在单位", "单位名称", "部门", "所在部门"),
-    "tier": ("干部层级", "层级"),
-    "rank": ("职级", "现职级"),
-    "position": ("职务", "现任职务", "职务名称"),
-    "id_number": ("身份证号", "身份证号码", "公民身份号码", "身份证"),
+    "staff_no": ("工号", "人员编号", "职工号", "工作证号", "人员编码", "职工编号", "员工编号", "员工号", "人员代码"),
+    "name": ("姓名", "人员姓名", "职工姓名", "干部姓名", "员工姓名"),
+    "unit": ("单位", "工作单位", "所在单位", "单位名称", "部门", "所在部门", "所属单位", "所属部门", "部门名称",
+             "工作部门", "所在机构", "机构名称"),
+    "tier": ("干部层级", "层级", "人员层级"),
+    "rank": ("职级", "现职级", "现任职级", "职级名称", "职务职级"),
+    "position": ("职务", "现任职务", "职务名称", "担任职务", "现职务", "行政职务"),
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号码", "身份证件号码", "公民身份证号码",
+                  "身份证件号"),
 }
 LABELS = {"staff_no": "工号", "name": "姓名", "unit": "单位", "tier": "干部层级", "rank": "职级", "position": "职务",
           "id_number": "身份证号"}
@@ -154,11 +156,15 @@ def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str
         if not body and label:
             parsed.notes.append(f"工作表“{label}”只有表头，没有人员。")
         skipped = sheet.blank_rows
-        hidden = []
+        hidden, repeated = [], []
         for row, cells, numeric in body:
             values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in columns.items()}
             if row in sheet.hidden:
                 hidden.append(Hidden(label, row, values["staff_no"], values["name"], number))
+                continue
+            if all(_BY_KEY.get(header_key(values[f])) == f for f in ("staff_no", "name")):
+                if row != header_row + 1:  # not the lower half of a header merged down over two rows
+                    repeated.append((label, row))
                 continue
             if _is_subtotal(cells, values):
                 parsed.notes.append(f"{place(label, row)}是合计行，已跳过。")
@@ -173,6 +179,8 @@ def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str
                     numeric_numbers.append((label, row, record.staff_no))
         if skipped:
             parsed.notes.append(f"{'工作表“' + label + '”中' if label else ''}跳过空行 {skipped} 行。")
+        if repeated:
+            parsed.notes.append(f"{places(repeated)}是重复的表头，已跳过。")
         if hidden:
             parsed.hidden += hidden
             parsed.notes.append(_hidden_note(label, sheet.filtered, hidden))

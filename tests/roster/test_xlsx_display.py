@@ -107,6 +107,11 @@ def test_stacked_takes_the_lower_cell_and_the_upper_where_the_lower_is_blank():
     # a title row above an ordinary header
     ([["填报单位：城关镇", "", "", "填报日期"], ["", "工号", "姓名", "单位"], ["", "1", "甲", "乙"]],
      (1, 1, {"staff_no": 1, "name": 2, "unit": 3})),
+    # merged cells read with their value filled in: the lower row names everything
+    ([["序号", "工号", "姓名", "基本信息", "基本信息", "身份证号"], ["序号", "工号", "姓名", "单位", "职级", "身份证号"], ["1"]],
+     (1, 1, {"staff_no": 1, "name": 2, "unit": 3, "rank": 4, "id_number": 5})),
+    # a header merged down over two rows in every cell
+    ([["工号", "姓名", "单位"], ["工号", "姓名", "单位"], ["1", "甲", "乙"]], (0, 1, {"staff_no": 0, "name": 1, "unit": 2})),
     ([["说明"], ["工号"], ["1"]], None),
 ])
 def test_find_header_rows(rows, expected):
