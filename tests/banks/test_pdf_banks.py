@@ -460,3 +460,51 @@ def test_the_child_passes_back_results_and_refusals():
     with pytest.raises(UploadError) as caught:  # a crash inside the reader (PDFium) is no 500
         pdf_reader._bounded(lambda data: __import__("os").abort(), b"")
     assert str(caught.value) == pdf_reader.TOO_BIG
+
+
+# -- from the command line and the web page -------------------------------------------------
+
+def test_flask_bank_parse_of_a_pdf(runner, tmp_path, db, exported, writer):
+    import json
+
+    path = tmp_path / "题库.pdf"
+    path.write_bytes(exported)
+    result = runner.invoke(args=["bank", "parse", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data["questions"]) == 42 and data["errors"] == [] and data["unit"] == "行"
+    assert data["questions"][0]["stem"] == SINGLE[0][0] and data["questions"][0]["answer"] == "B"
+    path.write_bytes(writer.make(bank_html().replace("<p>答案：C</p>", "<p>答案：H</p>", 1), footer=PAGE_OF))
+    result = runner.invoke(args=["bank", "parse", str(path)])
+    assert result.exit_code == 1 and "（PDF 第 " in result.output and "H" in result.output
+    path.write_bytes(writer.make("", script=CANVAS))
+    result = runner.invoke(args=["bank", "parse", str(path)])
+    assert result.exit_code == 1 and SCANNED in result.output
+
+
+def test_pdf_upload_preview_and_import(db, auth, exported, writer):
+    import re
+
+    from sqlalchemy import func, select
+
+    from examsite.models import Question
+
+    from .. import factories
+
+    factories.user("admin", "admin")
+    auth.login("admin", factories.PASSWORD)
+
+    def upload(name, data):
+        return auth.post("/banks/upload", {"file": (io.BytesIO(data), name)},
+                         content_type="multipart/form-data").get_data(as_text=True)
+
+    page = upload("2026年题库.pdf", exported)
+    assert "共识别 <strong>42</strong> 题" in page and "确认导入" in page
+    assert "已去掉每页重复的页眉、页脚和页码" in page
+    upload_id = re.search(r'name="upload_id" type="hidden" value="(\d+)"', page).group(1)
+    done = auth.post("/banks/confirm", {"upload_id": upload_id, "name": "PDF题库"}, follow_redirects=True)
+    assert "已导入题库“PDF题库”，共 42 题" in done.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Question.id))) == 42
+    page = upload("扫描件.pdf", writer.make("", script=CANVAS))
+    assert SCANNED in page and "确认导入" not in page
+    assert db.session.scalar(select(func.count(Question.id))) == 42
