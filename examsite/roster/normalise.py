@@ -67,5 +67,8 @@ def check_id_number(text: str) -> tuple[str | None, str | None]:
         return None, f"身份证号应为 18 位（最后一位可以是 X），这里是 {len(value)} 位"
     total = sum(int(digit) * weight for digit, weight in zip(value[:17], _ID_WEIGHTS))
     if _ID_CHECK[total % 11] != value[17]:
+        if value.endswith("000"):  # Excel keeps 15 digits of a number: the last three become 0
+            return None, ("身份证号校验位不对，且最后三位是 000：很可能被 Excel 当作数字保存过，只留下了前 15 位。"
+                          "请把这一列的单元格格式设为“文本”后重新填写或粘贴")
         return None, "身份证号校验位不对，可能有数字输错"
     return mask_id_number(value), None

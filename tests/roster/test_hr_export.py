@@ -234,3 +234,16 @@ def test_an_id_number_typed_as_a_number_under_a_padding_format_is_still_refused(
         book.close()
     plan = plan_import("名单.xlsx", out.getvalue())
     assert plan.errors == ["第 2 行：身份证号被 Excel 存成了数字，后几位已经丢失：请把这一列设为文本后重新填写。"]
+
+
+def test_an_id_number_whose_last_digits_excel_zeroed_says_why(db, district):
+    whole = id_number(11)
+    zeroed = whole[:15] + "000"  # Excel showed the number with format 0 and saved the CSV
+    assert zeroed != whole
+    rows = [["工号", "姓名", "单位", "干部层级", "身份证号"], ["0001", "张三", "东岗镇", "一般干部", zeroed],
+            ["0002", "李四", "东岗镇", "一般干部", whole[:17] + ("1" if whole[17] != "1" else "2")]]
+    plan = plan_import("名单.csv", excel_csv(rows))
+    assert plan.errors == [
+        "第 2 行：身份证号校验位不对，且最后三位是 000：很可能被 Excel 当作数字保存过，只留下了前 15 位。"
+        "请把这一列的单元格格式设为“文本”后重新填写或粘贴。",
+        "第 3 行：身份证号校验位不对，可能有数字输错。"]
