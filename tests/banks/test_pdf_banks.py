@@ -508,3 +508,53 @@ def test_pdf_upload_preview_and_import(db, auth, exported, writer):
     page = upload("扫描件.pdf", writer.make("", script=CANVAS))
     assert SCANNED in page and "确认导入" not in page
     assert db.session.scalar(select(func.count(Question.id))) == 42
+
+
+# -- a 测试卷 whose answers are only in a key at the end -----------------------------------------
+
+def paper_html() -> str:
+    """A paper as offices print it: every paragraph indented two characters (首行缩进), a
+    name/unit/score line, questions numbered from 1 in each section, the key on its own page."""
+    parts = ["<p class='title'>2026年度党纪学习教育知识测试卷</p>",
+             "<p>姓名：________　单位：________　得分：________</p>",
+             "<p>一、单项选择题（每题2分，共16分）</p>"]
+    parts += [f"<p>{n}．{html.escape(stem)}（　　）</p><p>A．{o[0]}　B．{o[1]}　C．{o[2]}　D．{o[3]}</p>"
+              for n, (stem, o, _) in enumerate(SINGLE, start=1)]
+    parts.append("<p>二、多项选择题（每题3分，共9分）</p>")
+    for n, (stem, options, _) in enumerate(MULTIPLE, start=1):
+        parts.append(f"<p>{n}．{html.escape(stem)}（　　）</p>")
+        parts += [f"<p>{'ABCDE'[i]}．{html.escape(text)}</p>" for i, text in enumerate(options)]
+    parts.append("<p>三、判断题（每题1分，共4分）</p>")
+    parts += [f"<p>{n}．{html.escape(stem)}（　　）</p>" for n, (stem, _) in enumerate(JUDGE, start=1)]
+    parts.append("<p style='page-break-before:always'>参考答案</p><p>一、单项选择题</p>")
+    single = "".join(answer for _, _, answer in SINGLE)
+    parts.append(f"<p>1-5 {single[:5]}　6-8 {single[5:]}</p>")
+    parts.append("<p>二、多项选择题</p><p>"
+                 + "　".join(f"{n}.{answer}" for n, (_, _, answer) in enumerate(MULTIPLE, start=1)) + "</p>")
+    parts.append("<p>三、判断题</p><p>1-4 " + "".join("√" if a in ("√", "对") else "×" for _, a in JUDGE) + "</p>")
+    return "".join(parts)
+
+
+def _bracket_gone(stem: str) -> str:
+    import re
+
+    return re.sub(r"\s*（[\s\u3000]*）\s*$", "", stem)
+
+
+PAPER_STYLE = "<style>p{text-indent:2em;font-family:'Noto Sans CJK SC';font-size:10.5pt}</style>"
+
+
+def test_a_paper_with_its_key_at_the_end(writer):
+    data = writer.make(PAPER_STYLE + paper_html(), header="党纪学习教育知识测试", footer="- <span class='pageNumber'></span> -",
+                       size="A5")
+    result = parse_bank("测试卷.pdf", data)
+    assert not result.errors, [str(e) for e in result.errors]
+    assert [q.type for q in result.questions] == ["single"] * 8 + ["multiple"] * 3 + ["judge"] * 4
+    assert [q.answer for q in result.questions] == (
+        [a for _, _, a in SINGLE] + [a for _, _, a in MULTIPLE] + [a in ("√", "对") for _, a in JUDGE])
+    for question, (stem, options, _) in zip(result.questions, SINGLE + MULTIPLE):
+        assert _bracket_gone(question.stem) == stem and question.options == options
+    for question, (stem, _) in zip(result.questions[11:], JUDGE):
+        assert _bracket_gone(question.stem) == stem
+    assert all("页" not in q.stem and "测试" not in q.stem[:2] for q in result.questions)
+    assert read_pages(data).page_count >= 3
