@@ -120,7 +120,10 @@ def bare_answer_heading(folded: str) -> bool:
 
 def stem_like(value: str) -> bool:
     folded = fold(value)
-    return bool(_STEM_LIKE_RE.search(folded)) or len(value) > FILL_ANSWER_MAX
+    if _STEM_LIKE_RE.search(folded):
+        return True
+    # several blanks' answers and their alternatives may be long; a sentence without them is not
+    return len(value) > FILL_ANSWER_MAX and not any(c in folded for c in ";/")
 
 
 def read_key_line(original: str, folded: str) -> KeyLine | None:
@@ -139,13 +142,13 @@ def read_key_line(original: str, folded: str) -> KeyLine | None:
         if match.group("first"):
             ranged = True
             first, last = int(match.group("first")), int(match.group("last"))
-            answers = split_run(value)
+            count = last - first + 1
+            answers = split_run(value, count)
             if answers is None:
                 return None
             if last < first:
                 problems.append(f"“{first}-{last}”的题号前大后小。")
                 continue
-            count = last - first + 1
             if len(answers) != count:
                 problems.append(f"第 {first}–{last} 题是 {count} 道题，这里的答案却有 {len(answers)} 个（{typed}）。")
                 continue
@@ -158,16 +161,17 @@ def read_key_line(original: str, folded: str) -> KeyLine | None:
     return KeyLine(entries, problems, ranged)
 
 
-def split_run(value: str) -> list[str] | None:
+def split_run(value: str, count: int | None = None) -> list[str] | None:
     """The answers of a run, one per question: 'BCADA' → B C A D A, 'ABC BD' → ABC BD,
-    '√××√' → √ × × √, '对错对' → 对 错 对; None when it is not a run of answers."""
+    '√××√' → √ × × √, '对错对' → 对 错 对 ('AB' for one question is AB); None when it is not
+    a run of answers."""
     tokens = [token for token in re.split(r"[\s,;、]+", value.strip()) if token]
     if not tokens or not all(_ANSWER_TOKEN_RE.fullmatch(piece) for token in tokens
                              for piece in _ANSWER_TOKEN_RE.findall(token)):
         return None
     if any("".join(_ANSWER_TOKEN_RE.findall(token)) != token for token in tokens):
         return None
-    if len(tokens) == 1:
+    if len(tokens) == 1 and count != 1:
         return [piece.upper() for piece in _ANSWER_TOKEN_RE.findall(tokens[0])]
     return [token.upper() for token in tokens]
 

@@ -443,8 +443,7 @@ class Parser:
         read = answer_key.read_key_line(original, folded)
         if read is None:
             return False
-        short = all(answer_key.split_run(fold(value)) not in (None, []) and len(answer_key.split_run(fold(value))) == 1
-                    for _, value in read.entries)
+        short = all(answer_key.split_run(fold(value), 1) is not None for _, value in read.entries)
         if not (read.ranged or (len(read.entries) >= 2 and short)):
             return False
         self._start_key(number)
@@ -566,7 +565,7 @@ class Parser:
             else:
                 self._end_key()
                 return False
-        group = KeyGroup(number, title=original[:len(original) - len(original.lstrip())] + title.strip() or None,
+        group = KeyGroup(number, title=_clip(re.sub(r"\(.*?\)", "", title).strip(" :"), 20) or None,
                          qtype=qtype, section=section)
         region.groups.append(group)
         if rest is not None:

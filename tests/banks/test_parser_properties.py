@@ -201,3 +201,148 @@ def test_generated_banks_in_an_excel_workbook_parse_back(generated, titled):
     data = spreadsheets.workbook({name: [[cell or None for cell in row] for row in rows]
                                   for name, rows in sheets.items()})
     _check_round_trip(parse_bank("题库.xlsx", data), expected, sheets)
+
+
+# -- the same banks with their answers in a key: at the end of the paper or after each section --
+
+KEY_HEADINGS = ["参考答案", "【参考答案】", "参考答案及评分标准", "答案", "参考答案："]
+ENTRY_LABELS = ["{n}.", "{n}．", "{n}、", "{n}:", "({n})", "{n})"]
+ENTRY_SEPARATORS = [" ", "　", "  ", "、", "，"]
+RANGE_DASHES = ["-", "～", "—", "－"]
+KEY_JUDGE = {True: ["√", "对", "正确", "✓"], False: ["×", "错", "错误", "✗"]}
+
+
+@st.composite
+def keyed_question(draw, qtype):
+    """A question written without its answer, and the answer as a key writes it."""
+    stem = draw(text)
+    spec = {"type": qtype}
+    if qtype in ("single", "multiple"):
+        count = draw(st.integers(2, 8))
+        spec["options"] = [draw(text) for _ in range(count)]
+        size = 1 if qtype == "single" else draw(st.integers(2, count))
+        letters = sorted(draw(st.lists(st.sampled_from(LETTERS[:count]), min_size=size, max_size=size, unique=True)))
+        spec["answer"] = "".join(letters)
+        spec["key"] = "".join(letters) if draw(st.booleans()) else "".join(letters).lower()
+        spec["stem"] = f"{stem}（ ）"
+        labels = draw(st.sampled_from(LABELS))
+        per_line = draw(st.integers(1, 4))
+        options = [labels.format(l=LETTERS[i]) + option for i, option in enumerate(spec["options"])]
+        spec["lines"] = [spec["stem"]] + ["　".join(options[i:i + per_line]) for i in range(0, count, per_line)]
+    elif qtype == "judge":
+        value = draw(st.booleans())
+        spec.update(answer=value, key=draw(st.sampled_from(KEY_JUDGE[value])), stem=stem, options=[])
+        spec["lines"] = [stem]
+    else:
+        blanks = draw(st.integers(1, 3))
+        blank = draw(st.sampled_from(["____", "________", "＿＿＿", "（  ）"]))
+        spec["stem"] = blank.join(draw(text) for _ in range(blanks + 1))
+        answers = [draw(st.lists(text, min_size=1, max_size=3, unique=True)) for _ in range(blanks)]
+        spec["answer"] = [a[0] if len(a) == 1 else a for a in answers]
+        spec["key"] = draw(st.sampled_from(["；", ";"])).join("/".join(a) for a in answers)
+        spec.update(options=[], lines=[spec["stem"]])
+    if draw(st.booleans()):
+        spec["explanation"] = draw(text)
+        spec["lines"].append(f"解析：{spec['explanation']}")
+    else:
+        spec["explanation"] = None
+    return spec
+
+
+def _key_lines(draw, entries) -> list[str]:
+    """Entries (number, spec) as a key writes them: ranges of single answers, or lists."""
+    lines, index = [], 0
+    while index < len(entries):
+        number, spec = entries[index]
+        runnable = spec["type"] in ("single", "judge") and (spec["type"] == "single" or len(spec["key"]) == 1)
+        if runnable and draw(st.booleans()):
+            end = index
+            while (end + 1 < len(entries) and entries[end + 1][1]["type"] == spec["type"]
+                   and entries[end + 1][0] == entries[end][0] + 1 and end - index < 9
+                   and (spec["type"] == "single" or len(entries[end + 1][1]["key"]) == 1)):
+                end += 1
+            last = entries[end][0]
+            run = "".join(e[1]["key"] for e in entries[index:end + 1])
+            dash = draw(st.sampled_from(RANGE_DASHES))
+            lines.append(f"{number}{dash}{last}{draw(st.sampled_from(['', ' ', '：']))}{run}")
+            index = end + 1
+            continue
+        size = draw(st.integers(1, 5))
+        chunk = entries[index:index + size]
+        separator = draw(st.sampled_from(ENTRY_SEPARATORS))
+        if any(e[1]["type"] == "fill" for e in chunk):
+            separator = draw(st.sampled_from([" ", "　", "  "]))
+        label = draw(st.sampled_from(ENTRY_LABELS))
+        lines.append(separator.join(label.format(n=n) + s["key"] for n, s in chunk))
+        index += len(chunk)
+    return lines
+
+
+@st.composite
+def keyed_bank(draw):
+    headed = draw(st.booleans())
+    layout = draw(st.sampled_from(["whole", "per_section"])) if headed else "whole"
+    restart = headed and draw(st.booleans())
+    sub_headings = headed and (restart or draw(st.booleans())) if layout == "whole" else False
+    types = draw(st.lists(st.sampled_from(list(HEADINGS)), min_size=1, max_size=4, unique=True))
+    lines, expected, number, sections = [], [], 0, []
+    for index, qtype in enumerate(types):
+        if headed:
+            lines.append(f"{'一二三四'[index]}、{HEADINGS[qtype]}（每题2分）")
+        if restart:
+            number = 0
+        entries = []
+        for _ in range(draw(st.integers(1, 6))):
+            spec = draw(keyed_question(qtype))
+            number += 1
+            first, *rest = spec["lines"]
+            lines.append(draw(st.sampled_from(NUMBERS)).format(n=number) + first)
+            lines.extend(rest)
+            entries.append((number, spec))
+            expected.append(spec)
+        sections.append((index, qtype, entries))
+        if layout == "per_section":
+            heading = draw(st.sampled_from(KEY_HEADINGS))
+            lines.append(heading)
+            lines.extend(_key_lines(draw, entries))
+    if layout == "whole":
+        if draw(st.booleans()):
+            lines.append("\f")  # a page break before the key
+        lines.append(draw(st.sampled_from(KEY_HEADINGS)))
+        for index, qtype, entries in sections:
+            if sub_headings:
+                lines.append(f"{'一二三四'[index]}、{HEADINGS[qtype]}")
+            lines.extend(_key_lines(draw, entries))
+    return "\n".join(lines), expected, headed
+
+
+@settings(max_examples=300, deadline=None)
+@given(keyed_bank())
+def test_generated_banks_with_keys_parse_back(generated):
+    source, expected, headed = generated
+    result = parse_text(source)
+    assert result.errors == [], (source, [str(e) for e in result.errors])
+    assert len(result.questions) == len(expected), source
+    for got, want in zip(result.questions, expected):
+        assert got.type == want["type"], source
+        assert got.stem == want["stem"], source
+        assert got.options == want["options"], source
+        assert got.answer == want["answer"], source
+        assert got.explanation == want["explanation"], source
+        assert got.points == (2.0 if headed else None)
+
+
+# Lines made of the characters the parser looks at: whatever they say, it answers with problems
+# and questions, never an exception.
+SIGNIFICANT = list("0123456789０１-～—.．、:：()（）【】ABCDEabcdeＡ√×对错正确答案参考解析出处一二三四第部分题选择判断填空____ 　\t姓名单位得分页共")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(SIGNIFICANT), max_size=30).map("".join), max_size=25))
+def test_any_lines_parse_without_an_exception(lines):
+    result = parse_text("\n".join(lines))
+    assert result.questions or result.errors
+    for problem in result.errors + result.warnings:
+        assert 0 <= problem.line <= len(lines) and problem.message
+    for question in result.questions:
+        assert question.type in ("single", "multiple", "judge", "fill")
