@@ -173,6 +173,13 @@ def two_columns(writer) -> bytes:
     return writer.make(body + "</div>", footer=PAGE_OF, size="A3", landscape=True)
 
 
+@pytest.fixture(scope="session")
+def hanging(writer) -> bytes:
+    """Word's list numbering: numbers and letters hang, wrapped lines stand under the text."""
+    style = "<style>p{padding-left:2.2em;text-indent:-2.2em}.title,.note{padding-left:0;text-indent:2em}</style>"
+    return writer.make(style + bank_html(indent_explanation=True), footer=PAGE_OF, size="A5")
+
+
 def expected_questions():
     rows = []
     for index, (stem, lettered, answer) in enumerate(SINGLE * 3):
@@ -218,6 +225,10 @@ def test_dashed_page_numbers_options_on_one_line(dashed):
     result = parse_bank("题库（A5）.PDF", dashed)
     assert_bank(result)
     assert read_pages(dashed).page_count >= 8
+
+
+def test_hanging_indents_of_list_numbering(hanging):
+    assert_bank(parse_bank("bank.pdf", hanging))
 
 
 def test_bare_page_numbers_and_numbered_headers(bare_numbers):

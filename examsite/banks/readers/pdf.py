@@ -414,24 +414,31 @@ def _joined(pages: list[list[_Piece]]) -> list[tuple[int, str]]:
         full = [block for block in blocks if len(block) >= 3] or [block for block in blocks if block]
         margins[column] = (statistics.median(min(p.left for p in block) for block in full),
                            statistics.median(max(p.right for p in block) for block in full))
-    out: list[list] = []  # [page, text, last piece]
+    out: list[list] = []  # [page, text, last piece, first piece]
     for number, lines in enumerate(pages, start=1):
         for piece in lines:
-            if out and _continues(out[-1][2], piece, margins):
+            if out and _continues(out[-1][2], out[-1][3], piece, margins):
                 previous = out[-1]
                 glue = " " if _ASCII_WORD.match(previous[1][-1]) and _ASCII_WORD.match(piece.text[0]) else ""
                 previous[1] = previous[1] + glue + piece.text
                 previous[2] = piece
             else:
-                out.append([number, piece.text, piece])
-    return [(page, text) for page, text, _ in out]
+                out.append([number, piece.text, piece, piece])
+    return [(page, text) for page, text, _, _ in out]
 
 
-def _continues(before: _Piece, piece: _Piece, margins: dict[int, tuple[float, float]]) -> bool:
+def _continues(before: _Piece, first: _Piece, piece: _Piece, margins: dict[int, tuple[float, float]]) -> bool:
+    """Whether ``piece`` is the line Word wrapped ``before`` onto (``first`` is the first line
+    of the paragraph so far): the line before runs to its margin, this one starts no question,
+    option, field or section and is not indented as a new paragraph is; or it stands under the
+    text of a numbered line set with a hanging indent (Word's list numbering)."""
     size = max(before.size, piece.size)
-    return (before.right >= margins[before.column][1] - 2.5 * size   # the line before runs to its margin
-            and piece.left <= margins[piece.column][0] + 1.2 * size  # this one is not indented (a new paragraph)
-            and not _structured(piece.text))
+    if before.right < margins[before.column][1] - 2.5 * size or _structured(piece.text):
+        return False
+    if piece.left <= margins[piece.column][0] + 1.2 * size:
+        return True
+    return (first.column == piece.column and first.left + 0.5 * size < piece.left <= first.left + 5 * size
+            and _structured(first.text))
 
 
 def _number(result: PdfText, lines: list[tuple[int, str]]) -> None:
