@@ -231,6 +231,13 @@ def test_hanging_indents_of_list_numbering(hanging):
     assert_bank(parse_bank("bank.pdf", hanging))
 
 
+def test_a_section_name_as_running_header_is_dropped(writer):
+    data = writer.make(bank_html(), header="单项选择题", footer=PAGE_OF)
+    result = parse_bank("bank.pdf", data)
+    assert_bank(result)
+    assert any("单项选择题" in w.message for w in result.warnings if "页眉" in w.message)
+
+
 def test_bare_page_numbers_and_numbered_headers(bare_numbers):
     result = parse_bank("bank.pdf", bare_numbers)
     assert_bank(result)

@@ -357,13 +357,13 @@ def _visual_lines(pieces: list[_Piece]) -> list[_Piece]:
     return merged
 
 
-def _structured(text: str) -> bool:
-    """The line starts a question, an option, a field or a section, by the parser's patterns."""
+def _structured(text: str, sections: bool = True) -> bool:
+    """The line starts a question, an option, a field (or a section), by the parser's patterns."""
     folded = fold(text)
     match = OPTION_LABEL_RE.match(folded.lstrip())
     return bool(QUESTION_RE.match(folded) or (match and match.start() == 0)
                 or any(pattern.match(folded) for pattern in (ANSWER_RE, EXPLANATION_RE, SOURCE_RE, DIFFICULTY_RE))
-                or section_of(folded) is not None)
+                or (sections and section_of(folded) is not None))
 
 
 def _furniture_key(text: str) -> str:
@@ -398,7 +398,9 @@ def _drop_furniture(pages: list[list[_Piece]], edge: int = 2) -> dict[str, str]:
                 is_number = PAGE_NUMBER_RE.match(folded) and (
                     not folded.strip().isdigit() or position in (0, len(lines) - 1))
                 key = _furniture_key(piece.text)
-                if is_number or (key in repeated and not _structured(piece.text)):
+                # a question, option or 答案 line can repeat at one height by chance (答案：A at
+                # the foot of full pages); a section's name repeated so is a running header
+                if is_number or (key in repeated and not _structured(piece.text, sections=False)):
                     dropped.setdefault("#" if is_number else key, piece.text)
                     continue
             kept.append(piece)
