@@ -576,3 +576,64 @@ def test_a_paper_with_its_key_at_the_end(writer):
         assert _bracket_gone(question.stem) == stem
     assert all("页" not in q.stem and "测试" not in q.stem[:2] for q in result.questions)
     assert read_pages(data).page_count >= 3
+
+
+# -- generated banks in generated layouts -------------------------------------------------------
+
+PHRASES = ["党员领导干部", "应当严格遵守", "中央八项规定精神", "纪律处分条例", "廉洁自律准则", "监察机关依法",
+           "对公职人员", "履行监督职责", "不得违反有关规定", "收受礼品礼金", "接受管理和服务对象", "违规发放津贴补贴",
+           "在党内提升职务", "给予警告或者严重警告处分", "情节较重的", "情节严重的", "问责条例规定", "党组织",
+           "主体责任", "监督责任", "全面从严治党", "其他党内法规", "国家法律法规", "谈话函询", "立案审查调查"]
+
+
+@st.composite
+def generated_bank(draw):
+    def text(low, high):
+        return "".join(draw(st.lists(st.sampled_from(PHRASES), min_size=low, max_size=high))) + "。"
+
+    questions = []
+    for _ in range(draw(st.integers(6, 14))):
+        kind = draw(st.sampled_from(["single", "multiple", "judge"]))
+        stem = text(2, 9)
+        if kind == "judge":
+            questions.append((kind, stem, [], draw(st.booleans())))
+            continue
+        count = draw(st.integers(3, 5))
+        options = [text(1, 4) for _ in range(count)]
+        if kind == "single":
+            answer = "ABCDE"[draw(st.integers(0, count - 1))]
+        else:
+            answer = "".join(sorted(draw(st.sets(st.sampled_from("ABCDE"[:count]), min_size=2, max_size=count))))
+        questions.append((kind, stem, options, answer))
+    layout = {
+        "size": draw(st.sampled_from(["A4", "A5", "Letter"])),
+        "font": draw(st.sampled_from([10.5, 12, 14, 16])),
+        "indent": draw(st.sampled_from(["none", "first", "hanging"])),
+        "footer": draw(st.sampled_from(["", PAGE_OF, "- <span class='pageNumber'></span> -",
+                                        "<span class='pageNumber'></span>/<span class='totalPages'></span>"])),
+        "header": draw(st.sampled_from(["", "××县纪委监委宣传部"])),
+        "numbering": draw(st.sampled_from(["{n}．", "{n}、", "{n}.", "（{n}）"])),
+    }
+    return questions, layout
+
+
+def generated_html(questions, layout) -> str:
+    indent = {"none": "", "first": "p{text-indent:2em}",
+              "hanging": "p{padding-left:2em;text-indent:-2em}"}[layout["indent"]]
+    parts = [f"<style>body{{font-size:{layout['font']}pt}}{indent}</style>"]
+    for n, (kind, stem, options, answer) in enumerate(questions, start=1):
+        parts.append(f"<p>{layout['numbering'].format(n=n)}{stem}</p>")
+        parts += [f"<p>{'ABCDE'[i]}．{text}</p>" for i, text in enumerate(options)]
+        parts.append(f"<p>答案：{('正确' if answer else '错误') if kind == 'judge' else answer}</p>")
+    return "".join(parts)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(bank=generated_bank())
+def test_generated_banks_in_generated_layouts_read_back_exactly(writer, bank):
+    questions, layout = bank
+    data = writer.make(generated_html(questions, layout), header=layout["header"], footer=layout["footer"],
+                       size=layout["size"])
+    result = parse_bank("bank.pdf", data)
+    assert not result.errors, ([str(e) for e in result.errors], layout)
+    assert [(q.type, q.stem, q.options, q.answer) for q in result.questions] == questions, layout
