@@ -1,6 +1,7 @@
 """Read an uploaded roster (.xlsx or .csv) into rows of text cells. Pure: no Flask, no database."""
 import csv
 import io
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -167,10 +168,16 @@ def _formula_text(value: str) -> str:
     return value
 
 
+#: characters copy-paste from web pages and OA systems leaves in cells, unseen: zero-width spaces
+#: and joiners, word joiners, a BOM in mid-file
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def cell_text(value) -> str:
-    """A cell as text: whole numbers without a trailing .0, blanks as ''."""
+    """A cell as text: whole numbers without a trailing .0, blanks as '', invisible characters
+    removed and no-break spaces made plain spaces."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return _INVISIBLE.sub("", str(value)).replace("\u00a0", " ").strip()

@@ -247,3 +247,21 @@ def test_an_id_number_whose_last_digits_excel_zeroed_says_why(db, district):
         "第 2 行：身份证号校验位不对，且最后三位是 000：很可能被 Excel 当作数字保存过，只留下了前 15 位。"
         "请把这一列的单元格格式设为“文本”后重新填写或粘贴。",
         "第 3 行：身份证号校验位不对，可能有数字输错。"]
+
+
+@pytest.mark.parametrize("writer", WRITERS + ["csv"])
+def test_invisible_characters_pasted_from_web_pages_are_not_stored(db, district, writer):
+    rows = [["工号", "姓名", "单位", "职级", "职务"],
+            ["\u200b0001", "张\u200b三", "东岗镇\ufeff", "一级\u200d科员", "副\u00a0主任"],
+            ["0002\u00a0", "\u2060李四", "城关镇/\u200b党政办", "科员", "科员\u200b"]]
+    if writer == "csv":
+        data = excel_csv(rows, "utf-8", bom=True)
+    else:
+        from ..spreadsheets import workbook
+
+        data = workbook({"名单": rows}, writer)
+    plan = plan_import("名单." + ("csv" if writer == "csv" else "xlsx"), data)
+    assert plan.ok, plan.errors
+    got = [(rec.staff_no, rec.name, plan.unit_label(unit), rec.rank, rec.tier, rec.position) for rec, unit in plan.added]
+    assert got == [("0001", "张三", "城南区/东岗镇", "一级科员", "一般干部", "副 主任"),
+                   ("0002", "李四", "城南区/城关镇/党政办", "科员", "一般干部", "科员")]
