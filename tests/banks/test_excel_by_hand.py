@@ -140,6 +140,7 @@ def test_one_sheet_with_a_type_column_typed_by_hand():
         ["判断题", "党员领导干部可以违规兼职取酬。", "A．正确 B．错误", "B", None, 1],
         [None, None, None, None, None, None],
         ["注：本题库依据现行党内法规整理。", None, None, None, None, None],
+        [None, "以上题目由区纪委监委宣传部整理", None, None, None, None],
     ]
     data = spreadsheets.workbook({"Sheet1": rows}, writer="xlsxwriter")
     result = parse_bank("题库.xlsx", data)
@@ -149,7 +150,8 @@ def test_one_sheet_with_a_type_column_typed_by_hand():
         ("fill", ["2018年3月20日"], 1.5), ("judge", False, 1.0)]
     assert questions[0].difficulty == 1 and questions[1].difficulty == 3
     assert questions[4].options == []
-    assert [str(w) for w in result.warnings] == ["第 9 行：不是题目，已忽略：“注：本题库依据现行党内法规整理。”"]
+    assert [str(w) for w in result.warnings] == ["第 9 行：不是题目，已忽略：“注：本题库依据现行党内法规整理。”",
+                                                 "第 10 行：不是题目，已忽略：“以上题目由区纪委监委宣传部整理”"]
 
 
 def test_template_rows_numbered_but_never_filled_are_skipped():

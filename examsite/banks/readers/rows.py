@@ -42,7 +42,8 @@ TYPE_WORDS = {"SINGLE": "single", "MULTIPLE": "multiple", "JUDGE": "judge", "FIL
 JUDGE_PAIRS = ({"正确", "错误"}, {"对", "错"}, {"√", "×"}, {"是", "否"})
 _ANSWER_PREFIX = re.compile(r"^\s*[【\[]?\s*(?:正确|参考|标准)?答案\s*(?:为|是)?\s*[】\]]?\s*[:]?\s*")
 #: a line under or between the questions that is none: 注：…, 制表人：…, 合计
-REMARK = re.compile(r"^\s*(?:注|备注|说明|附注|制表|填表|审核|审批|联系人|联系电话|合\s*计|共\s*计|总\s*计)")
+REMARK = re.compile(r"^\s*(?:注|备注|说明|附注|制表|填表|审核|审批|联系人|联系电话|合\s*计|共\s*计|总\s*计|以上|本题库|本表|"
+                    r"本试卷|出题人|命题人|校对|整理)")
 _LOWER_LABELS = str.maketrans("abcdefgh", "ABCDEFGH")
 _SEPARATORS = re.compile(r"\s*(?:[|｜]|;|；|\t)\s*")
 _LINE_LABEL = re.compile(r"^\s*(?:\(\s*[A-Ha-h]\s*\)|[A-Ha-h]\s*[.、:)]|[A-Ha-h](?=\s))\s*")
