@@ -26,6 +26,15 @@ def _read(path: str) -> tuple[str, bytes]:
     return file.name, file.read_bytes()
 
 
+def _database_exists() -> None:
+    """Refuse a SQLite database file that is not there, before connecting creates an empty one."""
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+            and not url.database.startswith("file:") and not Path(url.database).exists():
+        raise click.ClickException(f"数据库文件 {url.database} 不存在：请先运行 flask db upgrade，"
+                                   f"或用 EXAMSITE_DATABASE_URL 指定要核对的数据库。")
+
+
 def plan_report(plan: services.RosterPlan) -> dict:
     """What the upload preview shows, as JSON: people, units, tiers, errors with sheet and row,
     warnings, notes and the rows skipped as hidden."""
@@ -104,6 +113,7 @@ def _summary(report: dict) -> list[str]:
 def parse_command(file: str, as_json: bool) -> None:
     """Check FILE (.xlsx or .csv) as the roster upload does, without importing; exit 1 on errors."""
     name, data = _read(file)
+    _database_exists()
     try:
         plan = services.plan_import(name, data)  # reads units, tiers and staff; writes nothing
         report = plan_report(plan)

@@ -131,3 +131,16 @@ def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(db, app, runn
     result = runner.invoke(args=["roster", "parse", str(path), "--json"])
     assert result.exit_code == 1
     assert "超过了" in result.output and "上传上限" in result.output and "没有读取" in result.output
+
+
+def test_a_missing_sqlite_database_is_named_and_not_created(tmp_path):
+    from examsite import create_app
+
+    missing = tmp_path / "没有.sqlite3"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"})
+    path = tmp_path / "名单.csv"
+    path.write_bytes("工号,姓名,单位,干部层级\r\n0001,张三,东岗镇,一般干部\r\n".encode("gbk"))
+    result = app.test_cli_runner().invoke(args=["roster", "parse", str(path)])
+    assert result.exit_code == 1
+    assert f"数据库文件 {missing} 不存在" in result.output and "flask db upgrade" in result.output
+    assert not missing.exists()
