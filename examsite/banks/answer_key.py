@@ -16,7 +16,7 @@ twice that disagrees is an error naming the lines.
 import re
 from dataclasses import dataclass, field
 
-from .answers import parse_choice_answer, parse_judge_answer
+from .answers import BLANK_RE, parse_choice_answer, parse_judge_answer
 from .parsed import Draft, ParseResult, Problem
 from .text import fold, match_key
 
@@ -37,16 +37,18 @@ ENTRY_START_RE = re.compile(
     r"(?:^|(?<=[\s,;、:)A-Za-z√×✓✗✔✕╳对错]))(?:第\s*)?"
     r"(?:\(\s*(?P<paren>\d{1,4})\s*\)"
     r"|(?P<first>\d{1,4})\s*" + _RANGE_DASH + r"\s*(?P<last>\d{1,4})\s*(?:题\s*)?[:.、)]?"
-    r"|(?P<one>\d{1,4})\s*(?:题\s*[:.、]?|[.、:)]))\s*"
+    r"|(?P<one>\d{1,4})\s*(?:题\s*[:.、]?|[.、:)])"
+    r"|(?P<tight>\d{1,4})(?=(?:[A-Ha-h]+|[√×✓✗✔✕╳对错])(?:[\s,;、]|\d|$)))\s*"
 )
 _SEPARATORS = " \t,;、，；"
 # One answer of a run: option letters or a judge mark.
-_ANSWER_TOKEN_RE = re.compile(r"正确|错误|[A-Ha-h]|[√×✓✗✔✕╳对错]")
+_ANSWER_TOKEN_RE = re.compile(r"正确|错误|[A-Ha-h]|[√×✓✗✔✕╳对错TFXx]")
 _CHOICE_OR_JUDGE_RE = re.compile(r"^(?:[A-Ha-h]+|正确|错误|[√×✓✗✔✕╳对错TFX])$")
 # A run of answers with no numbers: BCADA, √××√, ABC BD ABCD.
-POSITIONAL_RE = re.compile(r"^(?:[A-Ha-h√×✓✗✔✕╳对错]+|正确|错误)(?:[\s,;、]+(?:[A-Ha-h√×✓✗✔✕╳对错]+|正确|错误))*$")
-NUMBERS_ROW_RE = re.compile(r"^题\s*号\s*:?\s*((?:\d{1,4}\s*)+)$")
-ANSWERS_ROW_RE = re.compile(r"^(?:参考|正确|标准)?答\s*案\s*:?\s*(.+)$")
+POSITIONAL_RE = re.compile(r"^(?:[A-Ha-h√×✓✗✔✕╳对错TFXx]+|正确|错误)(?:[\s,;、]+(?:[A-Ha-h√×✓✗✔✕╳对错TFXx]+|正确|错误))*$")
+NUMBERS_ROW_RE = re.compile(r"^题\s*号\s*:?\s*((?:\d{1,4}\s*)*)$")
+BARE_NUMBERS_RE = re.compile(r"^(?:\d{1,4}\s*)+$")
+ANSWERS_ROW_RE = re.compile(r"^(?:参考|正确|标准)?答\s*案\s*:?\s*(.*)$")
 # The value of an entry that is really a question's stem: it has a blank or an answer in
 # brackets, asks something, or is too long to be a fill answer.
 _STEM_LIKE_RE = re.compile(r"_|\(\s*\)|\(\s*[A-H√×对错]{1,8}\s*\)|[?？]\s*$")
@@ -74,6 +76,16 @@ class KeyGroup:
 
 
 @dataclass
+class KeyTable:
+    """A key kept as a table being read: its 题号 row, then its 答案 row."""
+
+    line: int
+    numbers: list[int]
+    answers: list[str] | None = None
+    line_of_answers: int = 0
+
+
+@dataclass
 class KeyRegion:
     """A key: the questions it answers are the drafts ``start``…``end`` of the parser's list."""
 
@@ -81,7 +93,7 @@ class KeyRegion:
     start: int
     end: int
     groups: list[KeyGroup] = field(default_factory=list)
-    pending_numbers: tuple[int, list[int]] | None = None  # a 题号 row waiting for its 答案 row
+    table: "KeyTable | None" = None  # a 题号 row waiting for its 答案 row
 
     def group(self, line: int) -> KeyGroup:
         if not self.groups:
@@ -154,7 +166,7 @@ def read_key_line(original: str, folded: str) -> KeyLine | None:
                 continue
             entries.extend(zip(range(first, last + 1), answers))
         else:
-            number = int(match.group("paren") or match.group("one"))
+            number = int(match.group("paren") or match.group("one") or match.group("tight"))
             if stem_like(typed):
                 return None
             entries.append((number, typed))
@@ -262,10 +274,20 @@ def apply_keys(regions: list[KeyRegion], drafts: list[Draft], result: ParseResul
                                   f"参考答案第 {entry.line} {unit}是“{entry.value}”。")
                 rejected.add(id(draft))
                 continue
-            draft.answer, draft.answer_line = entry.value, entry.line
+            draft.answer, draft.answer_line = _per_blank(draft, entry.value), entry.line
             if entry.explanation and not draft.explanation:
                 draft.explanation = list(entry.explanation)
     return rejected
+
+
+def _per_blank(draft: Draft, value: str) -> str:
+    """A fill key may give several blanks' answers apart by spaces (6.互相配合 互相制约): as ；."""
+    folded = fold(value)
+    if draft.options or any(c in folded for c in ";/、"):
+        return value
+    parts = value.split()
+    blanks = len(BLANK_RE.findall(fold("\n".join(draft.stem))))
+    return "；".join(parts) if blanks > 1 and len(parts) == blanks else value
 
 
 def _targets(region: KeyRegion, scope: list[Draft]):

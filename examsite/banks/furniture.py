@@ -13,6 +13,8 @@ _LABELS = ("姓名|单位|工作单位|所在单位|部门|科室|处室|职务|
 _PAIR_RE = re.compile(
     rf"\s*(?:{_LABELS})\s*(?::\s*(?:[\d.]+\s*(?:分钟|小时|分|页|题)?|(?!(?:{_LABELS})\s*:)[^\s:_]{{1,12}})?)?\s*"
 )
+# The cells of the 得分/评卷人 box a paper prints before each section, a paragraph each.
+_SCORE_BOX_RE = re.compile(r"^(?:得分|评卷人|阅卷人|评分人|核分人|复核人|合计|总分|得分\s*评卷人)\s*:?$")
 _LABEL_START_RE = re.compile(rf"(?:{_LABELS})")
 _PAGE_RE = re.compile(
     r"^(?:第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"
@@ -58,7 +60,7 @@ def furniture(folded: str) -> str | None:
         return "分值说明"
     if _END_RE.match(text):
         return "结束语"
-    if _boxes(text):
+    if _boxes(text) or _SCORE_BOX_RE.match(text):
         return "填写栏"
     return None
 

@@ -43,6 +43,7 @@ POINTS_RE = re.compile(r"每(?:小|道)?题\s*(\d+(?:\.\d+)?)\s*分")
 # brackets, a question mark or full stop at the end, or a length no heading has.
 _STEM_SHAPE_RE = re.compile(r"_|\(\s*\)|\(\s*[A-H√×✓✗对错]{1,8}\s*\)|\(\s*(?:正确|错误)\s*\)|[?？。]\s*$")
 
+_BARE_NUMERAL_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))$")
 # How a heading can start (to look for a key's entries after one on the same line).
 _HEADING_START_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]|第|[【\[]|单|多|判|填|不定)")
 
@@ -425,6 +426,8 @@ class Parser:
         return self.key
 
     def _end_key(self) -> None:
+        if self.key is not None:
+            self._flush_key_table()
         self.key, self.key_field = None, None
 
     def _key_in_answer_line(self, number, original, folded, start) -> bool:
@@ -470,22 +473,7 @@ class Parser:
                 last.explanation.append(original[labelled[1]:].strip())
                 self.key_field = "explanation"
             return True
-        if region.pending_numbers is not None:
-            row_line, numbers = region.pending_numbers
-            region.pending_numbers = None
-            answers = answer_key.ANSWERS_ROW_RE.match(folded)
-            if answers:
-                values = original[answers.start(1):].split()
-                if len(values) != len(numbers):
-                    self._error(number, f"参考答案：题号行（第 {row_line} {self.result.unit}）有 {len(numbers)} 个题号，"
-                                        f"答案行却有 {len(values)} 个答案。")
-                else:
-                    group = region.group(number)
-                    group.entries += [KeyEntry(n, v, number) for n, v in zip(numbers, values)]
-                return True
-        row = answer_key.NUMBERS_ROW_RE.match(folded)
-        if row:
-            region.pending_numbers = (number, [int(n) for n in row.group(1).split()])
+        if self._key_table(number, original, folded):
             return True
         heading = self._key_heading(number, original, folded)
         if heading is not None:
@@ -526,6 +514,52 @@ class Parser:
         self._error(number, f"参考答案中无法识别这一行：“{_clip(original)}”")
         return True
 
+    def _key_table(self, number: int, original: str, folded: str) -> bool:
+        """A key kept as a table: a 题号 row and an 答案 row (in a text file, one line each; from a
+        Word table, a paragraph for each cell), perhaps several pairs of them."""
+        region = self.key
+        table = region.table
+        row = answer_key.NUMBERS_ROW_RE.match(folded)
+        if row:
+            self._flush_key_table()
+            region.table = answer_key.KeyTable(number, [int(n) for n in row.group(1).split()])
+            return True
+        if table is None:
+            return False
+        if table.answers is None:
+            if answer_key.BARE_NUMBERS_RE.match(folded):
+                table.numbers += [int(n) for n in folded.split()]
+                return True
+            answers = answer_key.ANSWERS_ROW_RE.match(folded)
+            if answers:
+                table.answers, table.line_of_answers = original[answers.start(1):].split(), number
+                if len(table.answers) >= len(table.numbers):
+                    self._flush_key_table()
+                return True
+        elif len(table.answers) < len(table.numbers) and not answer_key.is_key_heading(folded) \
+                and _heading(folded) is None:
+            table.answers += original.split()
+            if len(table.answers) >= len(table.numbers):
+                self._flush_key_table()
+            return True
+        self._flush_key_table()
+        return False
+
+    def _flush_key_table(self) -> None:
+        region = self.key
+        table, region.table = region.table, None
+        if table is None:
+            return
+        unit = self.result.unit
+        if table.answers is None:
+            self._error(table.line, "参考答案：这一行题号下面没有对应的答案行。")
+        elif len(table.answers) != len(table.numbers):
+            self._error(table.line_of_answers, f"参考答案：题号行（第 {table.line} {unit}）有 {len(table.numbers)} 个题号，"
+                                               f"答案行却有 {len(table.answers)} 个答案。")
+        else:
+            group = region.group(table.line)
+            group.entries += [KeyEntry(n, v, table.line_of_answers) for n, v in zip(table.numbers, table.answers)]
+
     def _key_heading(self, number: int, original: str, folded: str) -> bool | None:
         """A heading inside a key: True when it is the key's sub-heading (一、单项选择题 …,
         perhaps with entries after it on the line), False when it starts a new section of the
@@ -535,7 +569,8 @@ class Parser:
             for match in answer_key.ENTRY_START_RE.finditer(folded):
                 if match.start() == 0:
                     continue
-                head = _heading(folded[:match.start()].strip().rstrip(":").strip())
+                head_text = folded[:match.start()].strip().rstrip(":").strip()
+                head = (None, None, "", False) if _BARE_NUMERAL_RE.match(head_text) else _heading(head_text)
                 if head is not None:
                     read = answer_key.read_key_line(original[match.start():], folded[match.start():])
                     if read is not None:

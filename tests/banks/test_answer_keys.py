@@ -339,3 +339,50 @@ def test_instructions_end_where_the_questions_begin():
     result = parse_text(text)
     assert result.errors == []
     assert [q.line for q in result.questions] == [4, 6]
+
+
+def test_a_key_kept_as_a_word_table_and_score_boxes_before_each_section():
+    import docx
+
+    lines, _ = paper(restart=False)
+    document = docx.Document()
+    for line in lines:
+        if line[1:2] == "、":  # the 得分/评卷人 box before each section
+            box = document.add_table(rows=2, cols=2)
+            box.cell(0, 0).text, box.cell(0, 1).text = "得分", "评卷人"
+        document.add_paragraph(line)
+    document.add_paragraph("参考答案")
+    numbers = list(range(1, 15))
+    answers = list("BBDBCDB") + ["ABC", "ABCDE", "ABC", "√", "×", "×", "√"]
+    for start in (0, 7):
+        table = document.add_table(rows=2, cols=8)
+        table.cell(0, 0).text, table.cell(1, 0).text = "题号", "答案"
+        for column, (n, a) in enumerate(zip(numbers[start:start + 7], answers[start:start + 7]), start=1):
+            table.cell(0, column).text, table.cell(1, column).text = str(n), a
+    document.add_paragraph("15．监督、调查、处置　16．全面从严治党")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = parse_bank("测试卷.docx", buffer.getvalue())
+    assert_paper(result, unit="段")
+    assert sum("“得分”" in w.message for w in result.warnings) == 4
+
+
+@pytest.mark.parametrize("key", ["1B 2B 3D 4B 5C 6D 7B", "1-7：B B D B C D B", "1—7 BBDBCDB", "1.B；2.B；3.D；4.B；5.C；6.D；7.B",
+                                 "(1)B (2)B (3)D (4)B (5)C (6)D (7)B", "1~7 bbdbcdb", "第1-7题 BBDBCDB"])
+def test_more_spellings_of_a_choice_key(key):
+    lines, _ = paper(restart=True)
+    text = "\n".join(lines + ["参考答案", "一、单项选择题", key, "二、多项选择题", "1.ABC 2.ABCDE 3.ABC", "三、判断题",
+                              "1-4 TFFT", "四、填空题", "1.监督、调查、处置 2.全面从严治党"])
+    assert_paper(parse_text(text))
+
+
+def test_a_table_key_whose_rows_do_not_match():
+    errors = errors_of(BASE + "参考答案\n题号 1 2 3\n答案 B B")
+    assert "第 10 行：参考答案：题号行（第 9 行）有 3 个题号，答案行却有 2 个答案。" in errors
+
+
+def test_sub_headings_that_are_only_numerals_and_a_fill_key_apart_by_spaces():
+    lines, _ = paper(restart=False)
+    key = ["参考答案", "一、1-5 BBDBC 6.D 7.B", "二、8.ABC 9.ABCDE 10.ABC", "三、11.√ 12.× 13.× 14.√",
+           "四、15.监督 调查 处置 16.全面从严治党"]
+    assert_paper(parse_text("\n".join(lines + key)))
