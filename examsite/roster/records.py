@@ -159,12 +159,12 @@ def parse_sheets(sheets: list[Sheet], known_tiers: list[str], rank_map: dict[str
         hidden, repeated = [], []
         for row, cells, numeric in body:
             values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in columns.items()}
-            if row in sheet.hidden:
-                hidden.append(Hidden(label, row, values["staff_no"], values["name"], number))
-                continue
             if all(_BY_KEY.get(header_key(values[f])) == f for f in ("staff_no", "name")):
                 if row != header_row + 1:  # not the lower half of a header merged down over two rows
                     repeated.append((label, row))
+                continue
+            if row in sheet.hidden:
+                hidden.append(Hidden(label, row, values["staff_no"], values["name"], number))
                 continue
             if _is_subtotal(cells, values):
                 parsed.notes.append(f"{place(label, row)}是合计行，已跳过。")
