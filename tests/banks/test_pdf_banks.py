@@ -637,3 +637,32 @@ def test_generated_banks_in_generated_layouts_read_back_exactly(writer, bank):
     result = parse_bank("bank.pdf", data)
     assert not result.errors, ([str(e) for e in result.errors], layout)
     assert [(q.type, q.stem, q.options, q.answer) for q in result.questions] == questions, layout
+
+
+def test_an_answer_bracket_wrapped_onto_the_next_line(writer):
+    """（ A ） written in the stem, broken after its （, or pushed whole onto the next line: it is
+    the stem's answer, not an option A） or （A）."""
+    nineteen = "党员受到严重警告处分的一年半内不得提升"  # 19 characters: （ is the 20th, the last on the line
+    twenty = "受到开除党籍处分的党员五年内不得重新入党"  # 20 characters: the line is full before （C）
+    assert len(nineteen) == 19 and len(twenty) == 20
+    body = ("<style>p{width:20em;font-size:12pt;text-align:left}</style><p>一、单项选择题</p>"
+            f"<p>{nineteen}（ A ）</p><p>A．正确的说法 B．错误的说法 C．不一定 D．视情节而定</p>"
+            f"<p>{twenty} （A）</p><p>A．五年 B．三年 C．一年 D．十年</p>")
+    body = body.replace("<p>" + nineteen, "<p>1．" + nineteen[2:]).replace("<p>" + twenty, "<p>2．" + twenty[2:])
+    data = writer.make(body)
+    lines = [line.text for line in read_pdf(data)]
+    assert any(line.endswith("（") for line in _raw_lines(data)), _raw_lines(data)  # it really wrapped so
+    assert any(line.strip() in ("(A)", "（A）") for line in _raw_lines(data))
+    result = parse_bank("bank.pdf", data)
+    assert not result.errors, ([str(e) for e in result.errors], lines)
+    assert [q.answer for q in result.questions] == ["A", "A"]
+    assert [len(q.options) for q in result.questions] == [4, 4]
+
+
+def _raw_lines(data: bytes) -> list[str]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    text = document[0].get_textpage().get_text_range()
+    document.close()
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -419,7 +419,7 @@ def _joined(pages: list[list[_Piece]]) -> list[tuple[int, str]]:
     out: list[list] = []  # [page, text, last piece, first piece]
     for number, lines in enumerate(pages, start=1):
         for piece in lines:
-            if out and _continues(out[-1][2], out[-1][3], piece, margins):
+            if out and (_continues(out[-1][2], out[-1][3], piece, margins) or _inside_brackets(out[-1], piece, margins)):
                 previous = out[-1]
                 glue = " " if _ASCII_WORD.match(previous[1][-1]) and _ASCII_WORD.match(piece.text[0]) else ""
                 previous[1] = previous[1] + glue + piece.text
@@ -441,6 +441,24 @@ def _continues(before: _Piece, first: _Piece, piece: _Piece, margins: dict[int, 
         return True
     return (first.column == piece.column and first.left + 0.5 * size < piece.left <= first.left + 5 * size
             and _structured(first.text))
+
+
+_OPEN_BRACKET_RE = re.compile(r"[(（]([^()（）]{0,10})$")
+_ANSWER_CHARS = r"[\sA-Ha-h√×✓✗对错正确误、,，]{0,12}"
+_CLOSING_ANSWER_RE = re.compile(_ANSWER_CHARS + r"[)）]")
+_WHOLE_ANSWER_RE = re.compile(r"[(（]" + _ANSWER_CHARS + r"[)）]\s*[。.？?]?\s*$")
+
+
+def _inside_brackets(previous: list, piece: _Piece, margins: dict[int, tuple[float, float]]) -> bool:
+    """The line before ran to the margin inside a bracket opened near its end (``规定（`` wrapped
+    before ``A）``), or this line is nothing but such a bracket (``（A）``): the answer written in
+    the stem, wrapped; this line goes on with the one before, though it looks like an option."""
+    before = previous[2]
+    if before.right < margins[before.column][1] - 2.5 * before.size:
+        return False
+    if _OPEN_BRACKET_RE.search(previous[1]):
+        return bool(_CLOSING_ANSWER_RE.match(piece.text))
+    return bool(_WHOLE_ANSWER_RE.match(piece.text))  # （ A ） alone, wrapped whole onto its line
 
 
 def _number(result: PdfText, lines: list[tuple[int, str]]) -> None:
