@@ -494,8 +494,11 @@ class Parser:
                     original[explanation.end():].strip())
                 self.key_field = "explanation"
             return True
-        run = answer_key.positional_run(folded[value_start:])
-        if run is not None and (numbered != "question" or len(run) == 1):
+        if numbered == "question" and value_start == 0 and not answer_key.stem_like(original):
+            run = [original]  # Word numbers the key's entries itself: each paragraph is one answer
+        else:
+            run = answer_key.positional_run(folded[value_start:])
+        if run is not None:
             group = region.group(number)
             after = group.entries[-1].number if group.entries else 0
             group.entries += [KeyEntry(after + i, v, number) for i, v in enumerate(run, start=1)]

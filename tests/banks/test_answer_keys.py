@@ -386,3 +386,30 @@ def test_sub_headings_that_are_only_numerals_and_a_fill_key_apart_by_spaces():
     key = ["参考答案", "一、1-5 BBDBC 6.D 7.B", "二、8.ABC 9.ABCDE 10.ABC", "三、11.√ 12.× 13.× 14.√",
            "四、15.监督 调查 处置 16.全面从严治党"]
     assert_paper(parse_text("\n".join(lines + key)))
+
+
+def test_word_list_numbering_for_the_questions_and_for_the_key():
+    """Word numbers the paragraphs itself (no number in the text), the key's entries too."""
+    from examsite.banks.parsed import Line
+    from examsite.banks.parser import parse_lines
+
+    items = [("一、单项选择题", "section")]
+    for stem, options, _ in SINGLE[:3]:
+        items.append((stem + "（ ）", "question"))
+        items += [(option, "option") for option in options]
+    items.append(("二、多项选择题", "section"))
+    for stem, options, _ in MULTIPLE[:2]:
+        items.append((stem, "question"))
+        items += [(option, "option") for option in options]
+    items.append(("三、填空题", "section"))
+    items.append((FILL[0][0], "question"))
+    items += [("参考答案", None), ("一、单项选择题", "section"), ("B", "question"), ("B", "question"), ("D", "question"),
+              ("二、多项选择题", "section"), ("ABC", "question"), ("A、B、C、D、E", "question"),
+              ("三、填空题", "section"), ("监督、调查、处置", "question")]
+    lines = [Line(number, text, numbered) for number, (text, numbered) in enumerate(items, start=1)]
+    result = parse_lines(lines, unit="段")
+    assert result.errors == [], [str(e) for e in result.errors]
+    assert [(q.type, q.answer) for q in result.questions] == [
+        ("single", "B"), ("single", "B"), ("single", "D"), ("multiple", "ABC"), ("multiple", "ABCDE"),
+        ("fill", ["监督", "调查", "处置"])]
+    assert result.questions[0].options == SINGLE[0][1]

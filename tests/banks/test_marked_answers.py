@@ -145,3 +145,40 @@ def test_no_mark_and_no_answers_are_the_usual_errors():
     result = parse_lines(lines, unit="段")
     assert result.answer_mark is None and [str(e) for e in result.errors] == ["第 1 段：没有答案。"]
     assert "answer_mark" not in result.to_json()
+
+
+def test_a_word_bank_with_the_right_options_in_red_and_bold_words_in_stems():
+    """End to end: python-docx writes the runs, the .docx reader gives their marks."""
+    import io
+
+    import docx
+    from docx.shared import RGBColor
+
+    from examsite.banks.readers import parse_bank
+
+    document = docx.Document()
+    document.add_paragraph("一、单项选择题")
+    expected = []
+    for number, (stem, options, answer) in enumerate([
+            ("党员受到警告处分的，多长时间内不得在党内提升职务？（ ）", ["六个月", "一年", "一年半", "两年"], "B"),
+            ("留党察看处分的期限最长不超过多长时间？（ ）", ["一年", "二年", "三年", "五年"], "B"),
+            ("监察机关采取留置措施，留置时间不得超过多长时间？（ ）", ["一个月", "两个月", "三个月", "六个月"], "C"),
+    ] * 4, start=1):
+        paragraph = document.add_paragraph(f"{number}．")
+        paragraph.add_run("不得").bold = True  # emphasis in the stem
+        paragraph.add_run(stem)
+        line = document.add_paragraph()
+        for index, option in enumerate(options):
+            line.add_run(f"{'ABCD'[index]}．")
+            run = line.add_run(option)
+            if "ABCD"[index] == answer:
+                run.font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
+            line.add_run("　")
+        expected.append(answer)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = parse_bank("题库.docx", buffer.getvalue())
+    assert result.errors == [], [str(e) for e in result.errors]
+    assert result.answer_mark == "红色字"
+    assert [q.answer for q in result.questions] == expected
+    assert all(q.stem.startswith("不得") for q in result.questions)
