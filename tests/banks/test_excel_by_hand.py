@@ -289,3 +289,31 @@ def test_option_columns_numbered_and_a_cell_that_cannot_be_split():
     result = parse_bank("题库.xlsx", spreadsheets.workbook({"单选题": rows}))
     assert [str(e) for e in result.errors][0].startswith("第 2 行：选项“根本大法”无法拆分成 A、B、C 各项")
     assert result.rejected[0].stem == "党章是党的（ ）。"
+
+
+def test_type_merged_down_hidden_rows_and_a_hidden_sheet():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "题库"
+    sheet.append(["题型", "题干", "选项", "答案"])
+    sheet.append(["单选题", "党的纪律处分有（ ）种。", "A.三 B.四 C.五 D.六", "C"])
+    sheet.append([None, "党员受警告处分（ ）内不得在党内提升职务。", "A.半年 B.一年", "B"])
+    sheet.append([None, "留党察看最长不超过（ ）。", "A.一年 B.二年", "B"])
+    sheet.append(["判断题", "党员必须遵守党的纪律。", None, "正确"])
+    sheet.append([None, "党员可以参加迷信活动。", None, "错误"])
+    sheet.merge_cells("A2:A4")
+    sheet.merge_cells("A5:A6")
+    sheet.row_dimensions[6].hidden = True
+    lists = workbook.create_sheet("下拉选项")
+    lists.append(["单选题"])
+    lists.append(["判断题"])
+    lists.sheet_state = "hidden"
+    out = io.BytesIO()
+    workbook.save(out)
+    result = parse_bank("题库.xlsx", out.getvalue())
+    questions = ok(result)
+    assert [(q.type, q.answer) for q in questions] == [
+        ("single", "C"), ("single", "B"), ("single", "B"), ("judge", True), ("judge", False)]
+    assert [str(w) for w in result.warnings] == [
+        "工作表“题库”有 1 行是隐藏的（被筛选或手工隐藏），已照常读取，请确认这些行也是要导入的题目。",
+        "工作表“下拉选项”是隐藏的工作表，没有读取。"]

@@ -9,6 +9,7 @@ sheet and row (工作表“多选题”第 7 行) when the workbook has more tha
 """
 import datetime
 import re
+from bisect import bisect_left, bisect_right
 
 from ...safe_files import read_xlsx
 from ...uploads import UploadError
@@ -21,21 +22,19 @@ from .rows import find_header, row_draft, row_kind, type_of
 XLSX_COLUMNS = ["题型", "题干"] + [f"选项{letter}" for letter in LETTERS] + ["答案", "解析", "出处", "难度", "分值"]
 #: sheets of instructions, not questions
 INSTRUCTIONS = re.compile(r"说明|须知|帮助|示例|样例|填写要求|导入要求|注意事项|README", re.IGNORECASE)
+#: cells merged ranges may fill in, in one file (a 题型 merged down over the rows of one type fills a few)
+MAX_MERGED_FILL = 200_000
 _REPEAT = re.compile(r"与第 (\d+) 行的题目重复")
 
 
 def parse_xlsx(data: bytes) -> ParseResult:
     """Every sheet of a workbook with a header row naming 题干 (or 题目, 试题内容 …) and 答案."""
-    sheets = read_xlsx(data, XLSX_LIMITS)  # streamed, bounded in rows and columns
-    read = [(sheet.name, [(number, [cell_text(value) for value in row]) for number, row in sheet.rows])
-            for sheet in sheets]
-    read = [(name, rows) for name, rows in read if rows]
+    read, notes, hidden_sheets = _sheets(data)
     if not read:
-        return ParseResult(errors=[Problem(0, "文件中没有任何内容，请检查后重新上传。")])
-    several = len(read) > 1
+        return ParseResult(errors=[Problem(0, "文件中没有任何内容，请检查后重新上传。")], warnings=notes)
+    several = len(read) + hidden_sheets > 1
     parser = Parser()
     places: dict[int, str] = {}  # line → 工作表“…”第 N 行, when there are several sheets
-    notes: list[Problem] = []
     offset, headed, first_rows = 0, 0, None
     for name, rows in read:
         label = f"工作表“{name}”"
@@ -81,6 +80,51 @@ def parse_xlsx(data: bytes) -> ParseResult:
             problem.message = _REPEAT.sub(lambda m: f"与{places.get(int(m.group(1)), m.group(0))}的题目重复",
                                           problem.message)
     return result
+
+
+def _sheets(data: bytes) -> tuple[list[tuple[str, list]], list[Problem], int]:
+    """The visible sheets holding something, as (name, [(row number, [text cells])]), what was
+    set aside (hidden sheets, not read; hidden rows, read) said as warnings, and how many hidden
+    sheets held something. A cell merged down (a 题型 over the rows of one type) gives its
+    value to every row it covers."""
+    read, notes, budget, hidden_sheets = [], [], MAX_MERGED_FILL, 0
+    for sheet in read_xlsx(data, XLSX_LIMITS):  # streamed, bounded in rows and columns
+        rows = [(number, [cell_text(value) for value in row]) for number, row in sheet.rows]
+        if not rows:
+            continue
+        label = f"工作表“{sheet.name}”"
+        if getattr(sheet, "state", "visible") != "visible":
+            notes.append(Problem(0, f"{label}是隐藏的工作表，没有读取。"))
+            hidden_sheets += 1
+            continue
+        hidden = len(getattr(sheet, "hidden", ()))  # known once the rows are read
+        if hidden:
+            notes.append(Problem(0, f"{label}有 {hidden} 行是隐藏的（被筛选或手工隐藏），已照常读取，"
+                                    f"请确认这些行也是要导入的题目。"))
+        budget = _fill_down(rows, getattr(sheet, "merged", ()), budget)
+        read.append((sheet.name, rows))
+    return read, notes, hidden_sheets
+
+
+def _fill_down(rows: list, merged, budget: int) -> int:
+    """A value merged down over rows, in the first column of its range, for each row it covers
+    (Excel keeps it in the top cell only). Returns what is left of ``budget`` (cells filled)."""
+    numbers = [number for number, _ in rows]
+    for top, left, bottom, _right in merged:
+        first = bisect_left(numbers, top)
+        if bottom <= top or first == len(numbers) or numbers[first] != top or left > len(rows[first][1]):
+            continue
+        value = rows[first][1][left - 1]
+        for index in range(first + 1, bisect_right(numbers, bottom)):
+            cells = rows[index][1]
+            budget -= 1
+            if budget < 0:
+                raise UploadError("文件中的合并单元格太多，超出了可以读取的范围，请取消合并单元格后再上传。")
+            if len(cells) < left:
+                cells.extend([""] * (left - len(cells)))
+            if not cells[left - 1]:
+                cells[left - 1] = value
+    return budget
 
 
 def _row(parser: Parser, cells: list[str], columns: dict[str, int], line: int, declared, place, notes):
