@@ -463,20 +463,20 @@ def test_reading_is_held_to_a_time_limit(monkeypatch):
     monkeypatch.setattr(pdf_reader, "TIME_LIMIT", 1)
     started = time.monotonic()
     with pytest.raises(UploadError, match="在 1 秒内没有读完"):
-        pdf_reader._bounded(lambda data: time.sleep(30), b"")
+        pdf_reader._bounded([lambda data: time.sleep(30), lambda data: "done"], b"")
     assert time.monotonic() - started < 5
 
 
 def test_the_child_passes_back_results_and_refusals():
-    assert pdf_reader._bounded(lambda data: data[::-1], b"abc") == b"cba"
+    assert pdf_reader._bounded([lambda data: data[::-1], lambda data: data * 2], b"abc") == [b"cba", b"abcabc"]
 
     def refuse(data):
         raise UploadError("不要这个文件。")
 
     with pytest.raises(UploadError, match="^不要这个文件。$"):
-        pdf_reader._bounded(refuse, b"")
+        pdf_reader._bounded([lambda data: "fine", refuse], b"")
     with pytest.raises(UploadError) as caught:  # a crash inside the reader (PDFium) is no 500
-        pdf_reader._bounded(lambda data: __import__("os").abort(), b"")
+        pdf_reader._bounded([lambda data: __import__("os").abort()], b"")
     assert str(caught.value) == pdf_reader.TOO_BIG
 
 
@@ -666,3 +666,15 @@ def _raw_lines(data: bytes) -> list[str]:
     text = document[0].get_textpage().get_text_range()
     document.close()
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_two_children_reading_halves_read_what_one_does(exported, dashed, monkeypatch):
+    for data in (exported, dashed):
+        monkeypatch.setattr(pdf_reader, "PARALLEL_BYTES", 10 ** 9)
+        alone = read_pages(data)
+        monkeypatch.setattr(pdf_reader, "PARALLEL_BYTES", 0)
+        halves = read_pages(data)
+        assert [line.text for line in halves.lines] == [line.text for line in alone.lines]
+        assert halves.pages == alone.pages and halves.page_count == alone.page_count
+        assert [str(note) for note in halves.notes] == [str(note) for note in alone.notes]
+        assert_bank(parse_bank("bank.pdf", data))

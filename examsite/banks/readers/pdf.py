@@ -48,6 +48,7 @@ MAX_CHARS = 4_000_000  # some 25,000 questions
 TIME_LIMIT = 30  # seconds; a 1,000-page bank reads in about 2
 MEMORY_LIMIT = 768 * 1024 * 1024  # bytes more than the app already holds; that bank takes some 100 MB
 SANDBOX = True  # read in a child process held to those limits (where the system can fork)
+PARALLEL_BYTES = 512 * 1024  # a larger file is read by two children, a half each
 SCANNED = "此 PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）或另存为 Word 后再上传。"
 BROKEN = "文件无法作为 PDF 打开，可能已损坏或并非 PDF 文件。"
 TOO_BIG = "此 PDF 无法读完：展开后过大或已损坏，超出了一次可以读取的范围。请重新导出 PDF 或另存为 Word 后再上传。"
@@ -128,26 +129,63 @@ def parse_pdf(data: bytes) -> ParseResult:
 
 
 def read_pages(data: bytes) -> PdfText:
-    """The text of a PDF, read by PDFium in a child process held to ``TIME_LIMIT`` seconds and
-    ``MEMORY_LIMIT`` bytes: PDFium inflates a page's streams in memory, and a 1 MB file can
-    hold a content stream of gigabytes."""
+    """The text of a PDF, its pages read by PDFium in child processes (two for a large file, on
+    the two halves) held to ``TIME_LIMIT`` seconds and ``MEMORY_LIMIT`` bytes each: PDFium
+    inflates a page's streams in memory, and a 1 MB file can hold a content stream of gigabytes."""
     if b"%PDF-" not in data[:1024]:
         raise UploadError(BROKEN)
-    return _bounded(_read_pages, data)
+    shares = 2 if len(data) > PARALLEL_BYTES else 1
+    parts = _bounded([lambda data, share=share: _read_share(data, share, shares) for share in range(shares)], data)
+    count = parts[0][0]
+    pages: list[list[_Piece]] = [[] for _ in range(count)]
+    pictured: list[int] = []
+    for _, found, images in parts:
+        for index, lines in found.items():
+            pages[index] = lines
+        pictured.extend(images)
+    if sum(len(piece.text) for lines in pages for piece in lines) > MAX_CHARS:
+        raise UploadError(_too_much_text())
+    return _assemble(pages, sorted(pictured))
 
 
-def _bounded(function, data: bytes):
-    """``function(data)`` in a forked child under limits of time and memory, its result (or
-    its UploadError) passed back; in this process where there is no fork."""
+def _bounded(functions, data: bytes) -> list:
+    """``function(data)`` for each function, each in a forked child under limits of time and
+    memory, at the same time; their results (or the first UploadError) passed back. In this
+    process where there is no fork."""
     if not hasattr(os, "fork") or not SANDBOX:
-        return function(data)
+        return [function(data) for function in functions]
+    children = []  # (pid, pipe)
+    try:
+        for function in functions:
+            children.append(_fork(function, data))
+        outcomes = _collect(children)
+    finally:
+        for pid, pipe in children:
+            pipe.close()
+            try:
+                os.kill(pid, signal.SIGKILL)  # those still running after a refusal or the deadline
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+    results = []
+    for chunks in outcomes:
+        if not chunks:  # killed (out of memory) or crashed inside PDFium
+            raise UploadError(TOO_BIG)
+        kind, value = pickle.loads(b"".join(chunks))
+        if kind == "refused":
+            raise UploadError(value)
+        results.append(value)
+    return results
+
+
+def _fork(function, data: bytes):
     reading, writing = os.pipe()
     try:
         pid = os.fork()
     except OSError:
         os.close(reading)
         os.close(writing)
-        return function(data)
+        raise UploadError("服务器暂时无法读取 PDF，请稍后再试。") from None
     if pid == 0:  # the child: never returns, never runs the parent's exit handlers
         status = 1
         try:
@@ -167,26 +205,29 @@ def _bounded(function, data: bytes):
         finally:
             os._exit(status)
     os.close(writing)
-    chunks, deadline = [], time.monotonic() + TIME_LIMIT
-    try:
-        with os.fdopen(reading, "rb", buffering=0) as pipe:
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([pipe], [], [], left)[0]:
-                    os.kill(pid, signal.SIGKILL)
-                    raise UploadError(f"此 PDF 在 {TIME_LIMIT} 秒内没有读完，可能已损坏或过于复杂，请另存为 Word 后再上传。")
-                chunk = pipe.read(1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    finally:
-        os.waitpid(pid, 0)
-    if not chunks:  # killed (out of memory) or crashed inside PDFium
-        raise UploadError(TOO_BIG)
-    kind, value = pickle.loads(b"".join(chunks))
-    if kind == "refused":
-        raise UploadError(value)
-    return value
+    return pid, os.fdopen(reading, "rb", buffering=0)
+
+
+def _collect(children) -> list[list[bytes]]:
+    """What each child wrote, until all have finished or the deadline passes."""
+    chunks = {pipe: [] for _, pipe in children}
+    open_pipes, deadline = [pipe for _, pipe in children], time.monotonic() + TIME_LIMIT
+    while open_pipes:
+        left = deadline - time.monotonic()
+        ready = select.select(open_pipes, [], [], max(left, 0))[0] if left > 0 else []
+        if not ready:
+            raise UploadError(f"此 PDF 在 {TIME_LIMIT} 秒内没有读完，可能已损坏或过于复杂，请另存为 Word 后再上传。")
+        for pipe in ready:
+            chunk = pipe.read(1 << 20)
+            if chunk:
+                chunks[pipe].append(chunk)
+            else:
+                open_pipes.remove(pipe)
+    return [chunks[pipe] for _, pipe in children]
+
+
+def _too_much_text() -> str:
+    return f"此 PDF 的文字超过 {MAX_CHARS:,} 字，超出了一次可以读取的范围，请拆分成几个文件后分别上传。"
 
 
 def _address_space() -> int:
@@ -198,7 +239,9 @@ def _address_space() -> int:
         return 1 << 30
 
 
-def _read_pages(data: bytes) -> PdfText:
+def _read_share(data: bytes, share: int, shares: int) -> tuple[int, dict[int, list[_Piece]], list[int]]:
+    """(page count, lines of each page read, pages that are pictures) for the share-th of
+    ``shares`` runs of pages."""
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -206,23 +249,23 @@ def _read_pages(data: bytes) -> PdfText:
             raise UploadError(ENCRYPTED) from error
         raise UploadError(BROKEN) from error
     try:
-        return _read(document)
+        return _read(document, share, shares)
     except pypdfium2.PdfiumError as error:
         raise UploadError(BROKEN) from error
     finally:
         document.close()
 
 
-def _read(document) -> PdfText:
+def _read(document, share: int, shares: int) -> tuple[int, dict[int, list[_Piece]], list[int]]:
     count = len(document)
     if count == 0:
         raise UploadError(BROKEN)
     if count > MAX_PAGES:
         raise UploadError(f"此 PDF 有 {count:,} 页，超过了一次可以读取的 {MAX_PAGES:,} 页，请拆分成几个文件后分别上传。")
-    pages: list[list[_Piece]] = []
+    pages: dict[int, list[_Piece]] = {}
     pictured: list[int] = []
     chars = 0
-    for index in range(count):
+    for index in range(count * share // shares, count * (share + 1) // shares):
         page = document[index]
         try:
             width = page.get_width()
@@ -237,21 +280,24 @@ def _read(document) -> PdfText:
             page.close()
         chars += sum(len(piece.text) for piece in pieces)
         if chars > MAX_CHARS:
-            raise UploadError(f"此 PDF 的文字超过 {MAX_CHARS:,} 字，超出了一次可以读取的范围，请拆分成几个文件后分别上传。")
-        pages.append(_reading_order(pieces, width))
-    if not any(pages):
-        raise UploadError(SCANNED)
-    result = PdfText(page_count=count)
+            raise UploadError(_too_much_text())
+        pages[index] = _reading_order(pieces, width)
+    return count, pages, pictured
+
+
+def _assemble(pages: list[list[_Piece]], pictured: list[int]) -> PdfText:
+    """The lines of the pages read: furniture dropped, wrapped lines joined, numbered."""
+    result = PdfText(page_count=len(pages))
     dropped = _drop_furniture(pages)
     scanned = [number for number in pictured if not pages[number - 1]]
+    if not any(pages):
+        raise UploadError(SCANNED)
     if scanned:
         result.notes.append(Problem(0, f"PDF 第 {_page_list(scanned)} 页只有图片、没有文字层（可能是扫描页），"
                                        f"这些页上的题目没有导入；如有题目，请先做文字识别（OCR）。"))
     if dropped:
         shown = "”“".join(list(dropped.values())[:3])
         result.notes.append(Problem(0, f"已去掉每页重复的页眉、页脚和页码（如“{shown}”）。"))
-    if not any(pages):
-        raise UploadError(SCANNED)
     _number(result, _joined(pages))
     return result
 
