@@ -317,3 +317,28 @@ def test_type_merged_down_hidden_rows_and_a_hidden_sheet():
     assert [str(w) for w in result.warnings] == [
         "工作表“题库”有 1 行是隐藏的（被筛选或手工隐藏），已照常读取，请确认这些行也是要导入的题目。",
         "工作表“下拉选项”是隐藏的工作表，没有读取。"]
+
+
+def test_a_two_row_header_with_options_merged_across():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["2024年度廉洁自律知识题库"])
+    sheet.append(["序号", "题型", "题干", "选项", None, None, None, "答案"])
+    sheet.append([None, None, None, "A", "B", "C", "D", None])
+    sheet.append([1, "单选", "《中国共产党廉洁自律准则》自（ ）起施行。", "2016年1月1日", "2015年10月1日", "2018年10月1日",
+                  "2019年1月1日", "A"])
+    sheet.append([2, "多选", "党员领导干部廉洁自律规范包括（ ）。", "廉洁从政，自觉保持人民公仆本色", "廉洁用权，自觉维护人民根本利益",
+                  "廉洁修身，自觉提升思想道德境界", "廉洁齐家，自觉带头树立良好家风", "ABCD"])
+    sheet.append(["序号", "题型", "题干", "选项", None, None, None, "答案"])  # the header again, as on a printed page
+    sheet.append([None, None, None, "A", "B", "C", "D", None])
+    sheet.append([3, "判断", "党员领导干部应当廉洁齐家。", None, None, None, None, "√"])
+    sheet.merge_cells("A1:H1")
+    sheet.merge_cells("D2:G2")
+    for column in "ABCH":
+        sheet.merge_cells(f"{column}2:{column}3")
+    out = io.BytesIO()
+    workbook.save(out)
+    questions = ok(parse_bank("题库.xlsx", out.getvalue()))
+    assert [(q.type, q.answer, len(q.options)) for q in questions] == [
+        ("single", "A", 4), ("multiple", "ABCD", 4), ("judge", True, 0)]
+    assert questions[0].options[0] == "2016年1月1日" and questions[0].line == 4

@@ -326,3 +326,18 @@ def test_a_word_table_bank_through_the_preview_and_import(db, auth):
     stored = db.session.scalars(select(Question).order_by(Question.id)).all()
     assert len(stored) == 30 and db.session.scalar(select(func.count(Question.id))) == 30
     assert stored[0].options == ["警告", "严重警告", "撤销党内职务", "留党察看"] and stored[0].answer == "B"
+
+
+def test_a_two_row_header_with_options_merged_across():
+    doc = documents.new()
+    table = add_table(doc, ["序号", "题目", "选项", "", "", "答案"], [
+        ["", "", "A", "B", "C", ""],
+        ["1", "监察机关对涉嫌职务犯罪的，可以依法（ ）。", "留置", "搜查", "拘留", "AB"],
+    ])
+    table.cell(0, 2).merge(table.cell(0, 4)).text = "选项"
+    for column in (0, 1, 5):
+        top = table.cell(0, column)
+        text = top.text
+        top.merge(table.cell(1, column)).text = text
+    result = parse(doc)
+    assert [(q.answer, q.options) for q in ok(result)] == [("AB", ["留置", "搜查", "拘留"])]

@@ -9,7 +9,7 @@ examsite/headers.py, as the roster's is.
 """
 import re
 
-from ...headers import alias_table, columns_of, header_key
+from ...headers import alias_table, columns_of, header_key, stacked
 from ..answers import parse_judge_answer
 from ..parsed import LETTERS, Draft, Problem
 from ..parser import OPTION_LABEL_RE, QUESTION_RE, SECTION_TYPES, section_of, split_options
@@ -61,21 +61,31 @@ def header_columns(cells: list[str]) -> dict[str, int] | None:
 
 
 def find_header(rows: list[list[str]], search: int = 10) -> tuple[int, dict[str, int]] | None:
-    """(index in ``rows``, columns) of the first of the top rows that is a header."""
+    """(index in ``rows`` of its last row, columns) of the first of the top rows that is a
+    header. A header may span two rows: 选项 merged across over A | B | C | D below it (the
+    other cells merged down, or blank below), taken together when they name more fields."""
     for index, cells in enumerate(rows[:search]):
         columns = header_columns(cells)
-        if columns is not None:
-            return index, columns
+        if columns is None:
+            continue
+        if index + 1 < len(rows):
+            both = columns_of(stacked(cells, rows[index + 1]), ALIASES)
+            if "stem" in both and len(both) > len(columns):
+                if any(letter in both for letter in LETTERS):
+                    both.pop("options", None)  # the group cell over the lettered ones
+                return index + 1, both
+        return index, columns
     return None
 
 
 def is_header_again(cells: list[str], columns: dict[str, int]) -> bool:
     """A header row repeated further down (on each page, or pasted in again)."""
-    stem = columns["stem"]
-    if stem >= len(cells) or header_key(cells[stem]) not in ALIASES:
-        return False
+    if not any(position < len(cells) and header_key(cells[position]) in ALIASES
+               for position in (columns["stem"], columns.get("A", -1)) if position >= 0):
+        return False  # the quick look: no header word where the stem or option A is
     again = columns_of(cells, ALIASES)
-    return len(again) >= 2 and all(columns.get(name) == position for name, position in again.items())
+    known = [name for name in again if name in columns]  # 选项 over A | B | C is in neither row alone
+    return len(known) >= 2 and all(columns[name] == again[name] for name in known)
 
 
 def type_of(text: str) -> str | None:
