@@ -678,3 +678,15 @@ def test_two_children_reading_halves_read_what_one_does(exported, dashed, monkey
         assert halves.pages == alone.pages and halves.page_count == alone.page_count
         assert [str(note) for note in halves.notes] == [str(note) for note in alone.notes]
         assert_bank(parse_bank("bank.pdf", data))
+
+
+def test_text_without_an_encoding_is_called_garbled_not_a_bank():
+    """Glyphs of a font exported without a ToUnicode map come out as private-use code points."""
+    piece = pdf_reader._Piece
+    garbled = [[piece("\ue001\ue002\ue003\ue004．\ue005\ue006\ue007", 90, 500, 700, 712),
+                piece("A．\ue010\ue011", 90, 200, 680, 692)]]
+    with pytest.raises(UploadError) as caught:
+        pdf_reader._assemble(garbled, [])
+    assert str(caught.value) == pdf_reader.GARBLED
+    fine = [[piece("1．党员受到警告处分的，一年内不得在党内提升职务。", 90, 500, 700, 712)]]
+    assert [line.text for line in pdf_reader._assemble(fine, []).lines] == ["1．党员受到警告处分的，一年内不得在党内提升职务。"]

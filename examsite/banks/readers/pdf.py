@@ -52,6 +52,8 @@ PARALLEL_BYTES = 512 * 1024  # a larger file is read by two children, a half eac
 SCANNED = "此 PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）或另存为 Word 后再上传。"
 BROKEN = "文件无法作为 PDF 打开，可能已损坏或并非 PDF 文件。"
 TOO_BIG = "此 PDF 无法读完：展开后过大或已损坏，超出了一次可以读取的范围。请重新导出 PDF 或另存为 Word 后再上传。"
+GARBLED = ("此 PDF 的文字读出来是乱码（导出时字体没有附带文字编码），无法识别题目。"
+           "请用 Word 或 WPS 打开原文件另存为 .docx 后上传，或重新导出 PDF（勾选“嵌入字体”）。")
 ENCRYPTED = "此 PDF 设有打开密码，无法读取。请在 PDF 阅读器或 WPS 中去掉密码（另存为不加密的 PDF）后再上传。"
 
 # Page numbers as Word, WPS and printers write them, on a folded line.
@@ -76,6 +78,8 @@ _IDEOGRAPHS.update({ord(radical): whole for radical, whole in zip(
     "母民西见角贝车长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟")})
 _IDEOGRAPHS.update({code: None for code in range(0x20) if code != 0x09})
 _IDEOGRAPHS.update({0x7F: None, 0xFFFE: None, 0xFFFF: None})
+# what a PDF gives for glyphs whose font has no text encoding: private-use code points, U+FFFD
+_UNREADABLE_RE = re.compile("[\ue000-\uf8ff\ufffd]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 # Ideographs, CJK punctuation and full-width forms (and the radicals read for ideographs)
 _CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -288,6 +292,10 @@ def _read(document, share: int, shares: int) -> tuple[int, dict[int, list[_Piece
 def _assemble(pages: list[list[_Piece]], pictured: list[int]) -> PdfText:
     """The lines of the pages read: furniture dropped, wrapped lines joined, numbered."""
     result = PdfText(page_count=len(pages))
+    text = "".join(piece.text for lines in pages for piece in lines)
+    unreadable = len(_UNREADABLE_RE.findall(text))
+    if text and unreadable > 0.3 * len(text):
+        raise UploadError(GARBLED)
     dropped = _drop_furniture(pages)
     scanned = [number for number in pictured if not pages[number - 1]]
     if not any(pages):
