@@ -140,6 +140,8 @@ def stem_like(value: str) -> bool:
 
 def read_key_line(original: str, folded: str) -> KeyLine | None:
     """The entries of a key line, or None when the line is not (wholly) a key line."""
+    if "分" in folded:  # 1.B（2分）: the points a key gives each answer are no part of it
+        original, folded = _without_points(original, folded)
     text = folded.rstrip(" 。.")
     starts = list(ENTRY_START_RE.finditer(text))
     if not starts or starts[0].start() != len(text) - len(text.lstrip()):
@@ -171,6 +173,16 @@ def read_key_line(original: str, folded: str) -> KeyLine | None:
                 return None
             entries.append((number, typed))
     return KeyLine(entries, problems, ranged)
+
+
+_POINTS_RE = re.compile(r"\(\s*\d+(?:\.\d+)?\s*分\s*\)")
+
+
+def _without_points(original: str, folded: str) -> tuple[str, str]:
+    kept = [(m.start(), m.end()) for m in _POINTS_RE.finditer(folded)]
+    for start, end in reversed(kept):
+        original, folded = original[:start] + original[end:], folded[:start] + folded[end:]
+    return original, folded
 
 
 def split_run(value: str, count: int | None = None) -> list[str] | None:

@@ -17,8 +17,8 @@ _PAIR_RE = re.compile(
 _SCORE_BOX_RE = re.compile(r"^(?:得分|评卷人|阅卷人|评分人|核分人|复核人|合计|总分|得分\s*评卷人)\s*:?$")
 _LABEL_START_RE = re.compile(rf"(?:{_LABELS})")
 _PAGE_RE = re.compile(
-    r"^(?:第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"
-    r"|[-—–~]\s*\d+\s*[-—–~]|\d+\s*/\s*\d+)$"
+    r"^[(\[【]?\s*(?:第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"
+    r"|[-—–~]\s*\d+\s*[-—–~]|\d+\s*/\s*\d+)\s*[)\]】]?$"
 )
 _SEAL_RE = re.compile(r"密[\s.\-—_…·]*封[\s.\-—_…·]*线|装[\s.\-—_…·]*订[\s.\-—_…·]*线")
 _RULES_RE = re.compile(
@@ -37,6 +37,10 @@ POINTS_LINE_RE = re.compile(
 _END_RE = re.compile(
     r"^[(—\-\s]*(?:以上答案仅供参考|答案仅供参考|以下无正文|本页以下空白|以下空白|全卷完|试卷结束|"
     r"完|end)[)—\-\s.。]*$", re.IGNORECASE
+)
+# 以上题目由区纪委监委宣传部整理 / 本题库仅供学习使用 / 本试卷共4页 — a remark about the paper.
+_REMARK_RE = re.compile(
+    r"^(?:以上(?:题目|试题|内容|各题|答案)|本(?:题库|试卷|卷|套试题|套题))[^?？_]{0,60}$"
 )
 # A numbered line under 注意事项 that is an instruction, not a question.
 _INSTRUCTION_RE = re.compile(
@@ -58,7 +62,7 @@ def furniture(folded: str) -> str | None:
         return "评分标准或注意事项"
     if POINTS_LINE_RE.match(text):
         return "分值说明"
-    if _END_RE.match(text):
+    if _END_RE.match(text) or _REMARK_RE.match(text):
         return "结束语"
     if _boxes(text) or _SCORE_BOX_RE.match(text):
         return "填写栏"

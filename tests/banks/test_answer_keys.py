@@ -413,3 +413,19 @@ def test_word_list_numbering_for_the_questions_and_for_the_key():
         ("single", "B"), ("single", "B"), ("single", "D"), ("multiple", "ABC"), ("multiple", "ABCDE"),
         ("fill", ["监督", "调查", "处置"])]
     assert result.questions[0].options == SINGLE[0][1]
+
+
+def test_points_after_key_entries_and_page_numbers_in_brackets():
+    text = BASE.replace("A．一年　B．二年", "（第1页，共2页）\nA．一年　B．二年") + "参考答案\n1.B（2分） 2.B（2分）\n3.D（2分）"
+    result = parse_text(text)
+    assert result.errors == [], [str(e) for e in result.errors]
+    assert [q.answer for q in result.questions] == ["B", "B", "D"]
+    assert result.questions[1].options == ["一年", "二年", "三年", "五年"]
+    assert [w.line for w in result.warnings] == [5]
+
+
+def test_a_remark_after_the_last_question_is_a_warning():
+    text = "1．党员必须履行党员义务。\n答案：对\n解析：见党章第四条。\n以上题目由区纪委监委宣传部整理\n本题库仅供内部学习使用"
+    result = parse_text(text)
+    assert result.errors == [] and result.questions[0].explanation == "见党章第四条。"
+    assert [w.line for w in result.warnings] == [4, 5]
