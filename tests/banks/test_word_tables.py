@@ -341,3 +341,47 @@ def test_a_two_row_header_with_options_merged_across():
         top.merge(table.cell(1, column)).text = text
     result = parse(doc)
     assert [(q.answer, q.options) for q in ok(result)] == [("AB", ["留置", "搜查", "拘留"])]
+
+
+def red(paragraph, text):
+    from docx.shared import RGBColor
+
+    paragraph.add_run(text).font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
+
+
+def test_answers_marked_in_red_in_a_table_without_an_answer_column():
+    doc = documents.new()
+    table = doc.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["序号", "题目", "选项"]):
+        cell.text = text
+    questions = [("党的最高领导机关是（ ）。", ["党的全国代表大会和它所产生的中央委员会", "中央政治局", "中央书记处"], {0}),
+                 ("下列属于党的纪律的有（ ）。", ["政治纪律", "财经纪律", "廉洁纪律", "考勤纪律"], {0, 2}),
+                 ("监察机关的职责是（ ）。", ["监督", "审判", "调查", "起诉"], {0, 2})]
+    for number, (stem, options, right) in enumerate(questions, start=1):
+        cells = table.add_row().cells
+        cells[0].text = str(number)
+        stem_paragraph = cells[1].paragraphs[0]
+        stem_paragraph.add_run(stem[:2]).bold = True  # emphasis in a stem is no answer
+        stem_paragraph.add_run(stem[2:])
+        for index, option in enumerate(options):
+            paragraph = cells[2].paragraphs[0] if index == 0 else cells[2].add_paragraph()
+            paragraph.add_run("ABCD"[index] + "．")
+            (red if index in right else lambda p, t: p.add_run(t))(paragraph, option)
+    result = parse(doc)
+    assert [(q.type, q.answer) for q in ok(result)] == [("single", "A"), ("multiple", "AC"), ("multiple", "AC")]
+    assert result.answer_mark == "红色字"
+    assert result.questions[0].stem == "党的最高领导机关是（ ）。"
+
+
+def test_answers_marked_in_option_columns():
+    doc = documents.new()
+    table = doc.add_table(rows=1, cols=4)
+    for cell, text in zip(table.rows[0].cells, ["题目", "A", "B", "C"]):
+        cell.text = text
+    for stem, right in (("党组织讨论决定对党员的党纪处分，应当（ ）。", 1), ("留置一般不得超过（ ）。", 2)):
+        cells = table.add_row().cells
+        cells[0].text = stem
+        for index, option in enumerate(["甲方案", "乙方案", "丙方案"]):
+            (red if index == right else lambda p, t: p.add_run(t))(cells[index + 1].paragraphs[0], option)
+    result = parse(doc)
+    assert [q.answer for q in ok(result)] == ["B", "C"] and result.answer_mark == "红色字"

@@ -9,7 +9,7 @@ A table whose first rows name no 题干 with an answer, options or a type is no 
 its paragraphs are left to the paragraph reader. Problems name the row: 表格第 5 行 (第 2 个
 表格第 5 行 in a file of several tables), the row as Word counts it, the header being row 1.
 """
-from ..parsed import Line, ParseResult, Problem
+from ..parsed import LETTERS, Line, ParseResult, Problem
 from ..parser import parse_lines, section_of
 from ..settle import settle
 from ..text import fold
@@ -36,6 +36,8 @@ class TableReader:
         self.section: tuple[str | None, float | None] = (None, None)
         self.after = 0  # lines[after:] have been read since the last question table
         self.last: tuple[int, dict[str, int]] | None = None  # the last question table's width and columns
+        self.document = document
+        self.styles: dict | None = None  # the document's character styles, read when a table needs them
 
     def items(self, table, lines: list, notes: list[Problem]) -> list | None:
         """The parser items of a table (one per row below the header), or None when it is no
@@ -54,7 +56,13 @@ class TableReader:
             return None
         self._text_before(lines, notes)
         label = "表格" if self.count <= 1 else f"第 {self.seen} 个表格"
-        items, self.section = table_items(grid, found, len(lines) + 1, notes, label, self.section)
+        marks = None
+        if "answer" not in found[1]:  # the answers may be marked by formatting: read the runs' marks
+            if self.styles is None:
+                from .docx import character_styles
+                self.styles = character_styles(self.document)
+            grid, marks = _grid_walk(table._tbl, self.styles)
+        items, self.section = table_items(grid, found, len(lines) + 1, notes, label, self.section, marks)
         self.after = len(lines) + len(items)
         self.last = (max(len(row) for row in grid) if grid else 0, found[1])
         return items
@@ -96,7 +104,7 @@ def docx_table_items(table, first_number: int, notes: list[Problem] | None = Non
 
 
 def table_items(grid: list[list[str]], found, first_number: int, notes: list[Problem], label: str = "表格",
-                section=(None, None)) -> tuple[list, tuple]:
+                section=(None, None), marks: list | None = None) -> tuple[list, tuple]:
     """The rows below a table's header as parser items, one a row so the numbers stay in step:
     (Draft, [Problem]) for a question, an empty Line for a row that is none (the header
     repeated, a blank row, a section row, a remark: said in ``notes``).
@@ -128,6 +136,8 @@ def table_items(grid: list[list[str]], found, first_number: int, notes: list[Pro
         draft, problems = row_draft(named, number, place, None if named.get("type") else declared, points)
         if not problems and has_answers:
             problems = _errors(draft, place)
+        if marks is not None:
+            _option_marks(draft, cells, marks[index], columns)
         items.append((draft, problems))
     return items, (declared, points)
 
@@ -199,42 +209,86 @@ def _grid(tbl) -> list[list[str]]:
     return grid
 
 
-def _grid_walk(tbl) -> list[list[str]]:
-    """_grid cell by cell, each paragraph read as the paragraph reader reads it."""
+def _grid_walk(tbl, styles: dict | None = None):
+    """_grid cell by cell, each paragraph read as the paragraph reader reads it. With the
+    document's character ``styles``, also the formatting marks of each cell's text (Line.marks
+    spans), as (rows, marks by row and column)."""
     from .docx import _paragraph_text
 
-    def text_of(tc) -> str:
-        parts = []
+    def text_of(tc) -> tuple[str, list]:
+        parts, spans, size = [], [], 0
         for child in tc.iterchildren(W + "p", W + "sdt"):
             paragraphs = [child] if child.tag == W + "p" else child.iter(W + "p")
             for p in paragraphs:
-                found = _paragraph_text(p)
-                parts.append(found if isinstance(found, str) else found[0])
-        return "\n".join(parts).strip()
+                found = _paragraph_text(p, styles) if styles is not None else _paragraph_text(p)
+                text = found if isinstance(found, str) else found[0]
+                if styles is not None and not isinstance(found, str) and len(found) > 2:
+                    spans.extend((start + size, end + size, mark) for start, end, mark in found[2])
+                parts.append(text)
+                size += len(text) + 1
+        raw = "\n".join(parts)
+        lead, text = len(raw) - len(raw.lstrip()), raw.strip()
+        return text, [(max(start - lead, 0), min(end - lead, len(text)), mark) for start, end, mark in spans
+                      if end - lead > 0 and start - lead < len(text)]
 
     rows: list[list[str]] = []
-    above: dict[int, str] = {}  # grid column → the text of the cell merged down from it
+    marks: list[list[list]] = []
+    above: dict[int, tuple[str, list]] = {}  # grid column → the text (and marks) of the cell merged down from it
     for tr in tbl.iterchildren(W + "tr"):
         cells: list[str] = []
+        spans: list[list] = []
         tr_pr = tr.find(W + "trPr")
         before = tr_pr.find(W + "gridBefore") if tr_pr is not None else None
         cells.extend([""] * min(_number(before, 0), MAX_COLUMNS))
+        spans.extend([[] for _ in cells])
         for tc in tr.iterchildren(W + "tc"):
             tc_pr = tc.find(W + "tcPr")
             span = _number(tc_pr.find(W + "gridSpan") if tc_pr is not None else None, 1)
             merge = tc_pr.find(W + "vMerge") if tc_pr is not None else None
             column = len(cells)
             if merge is not None and merge.get(W + "val") in (None, "continue"):
-                text = above.get(column, "")
+                text, marked = above.get(column, ("", []))
             else:
-                text = text_of(tc)
-                above[column] = text
+                text, marked = text_of(tc)
+                above[column] = (text, marked)
             cells.append(text)
+            spans.append(marked)
             cells.extend([""] * (min(span, MAX_COLUMNS) - 1))
+            spans.extend([[] for _ in range(min(span, MAX_COLUMNS) - 1)])
             if len(cells) >= MAX_COLUMNS:
                 break
         rows.append(cells[:MAX_COLUMNS])
-    return rows
+        marks.append(spans[:MAX_COLUMNS])
+    return (rows, marks) if styles is not None else rows
+
+
+def _option_marks(draft, cells: list[str], spans: list[list], columns: dict[str, int]) -> None:
+    """The marks covering each option's text in its cell (an option column each, or all in the
+    选项 cell or the stem's), for answers marked by formatting (marks.apply_marks)."""
+    from ..marks import covering
+
+    if len(draft.options) < 2:
+        return
+    found = []
+    lettered = [columns[letter] for letter in LETTERS if letter in columns and columns[letter] < len(cells)
+                and cells[columns[letter]]]
+    if len(lettered) == len(draft.options):
+        for column, option in zip(lettered, draft.options):
+            at = cells[column].find(option)
+            found.append(covering(cells[column], at, at + len(option), spans[column]) if at >= 0 else frozenset())
+    else:
+        column = columns.get("options")
+        if column is None or column >= len(cells) or not cells[column]:
+            column = columns["stem"]
+        text, cursor = cells[column] if column < len(cells) else "", 0
+        for option in draft.options:
+            at = text.find(option, cursor)
+            if at < 0:
+                found.append(frozenset())
+                continue
+            found.append(covering(text, at, at + len(option), spans[column]))
+            cursor = at + len(option)
+    draft.option_marks = found
 
 
 def _number(element, default: int) -> int:
