@@ -690,3 +690,11 @@ def test_text_without_an_encoding_is_called_garbled_not_a_bank():
     assert str(caught.value) == pdf_reader.GARBLED
     fine = [[piece("1．党员受到警告处分的，一年内不得在党内提升职务。", 90, 500, 700, 712)]]
     assert [line.text for line in pdf_reader._assemble(fine, []).lines] == ["1．党员受到警告处分的，一年内不得在党内提升职务。"]
+
+
+def test_a_header_repeating_the_title_drops_the_header_and_keeps_the_title(writer):
+    data = writer.make(bank_html(), header="××市纪委监委2026年度纪法知识测试题库", footer=PAGE_OF)
+    text = read_pages(data)
+    titles = [line for line in text.lines if line.text == "××市纪委监委2026年度纪法知识测试题库"]
+    assert [line.number for line in titles] == [1] and text.page_count > 3
+    assert_bank(parse_bank("bank.pdf", data))

@@ -436,12 +436,14 @@ def _drop_furniture(pages: list[list[_Piece]], edge: int = 2) -> dict[str, str]:
             if key not in keys:
                 keys.add(key)
                 seen.setdefault(key, []).append(piece.middle)
-    repeated = set()
+    repeated: dict[str, float] = {}  # key → the height it stands at on most pages
     if with_text >= 2:
         for key, places in seen.items():
-            # on most pages, at one height (a body line that happens to repeat moves about)
-            if len(places) >= max(2, 0.4 * with_text) and max(places) - min(places) < 6:
-                repeated.add(key)
+            # on most pages, at one height (a body line that happens to repeat moves about; the
+            # title on page 1 that the header repeats stands lower, and stays)
+            height = statistics.median(places)
+            if sum(1 for place in places if abs(place - height) < 3) >= max(2, 0.4 * with_text):
+                repeated[key] = height
     dropped: dict[str, str] = {}
     for lines in pages:
         candidates = set(map(id, lines[:edge] + lines[-edge:]))
@@ -454,7 +456,8 @@ def _drop_furniture(pages: list[list[_Piece]], edge: int = 2) -> dict[str, str]:
                 key = _furniture_key(piece.text)
                 # a question, option or 答案 line can repeat at one height by chance (答案：A at
                 # the foot of full pages); a section's name repeated so is a running header
-                if is_number or (key in repeated and not _structured(piece.text, sections=False)):
+                if is_number or (key in repeated and abs(piece.middle - repeated[key]) < 3
+                                 and not _structured(piece.text, sections=False)):
                     dropped.setdefault("#" if is_number else key, piece.text)
                     continue
             kept.append(piece)
