@@ -61,6 +61,9 @@ class KeyEntry:
     value: str
     line: int
     explanation: list[str] = field(default_factory=list)
+    #: written with no number (BCADA after a sub-heading, 【答案】 and B on the next line):
+    #: ``number`` is its place, among the questions the key answers
+    positional: bool = False
 
 
 @dataclass
@@ -132,8 +135,8 @@ def bare_answer_heading(folded: str) -> bool:
 
 def stem_like(value: str) -> bool:
     folded = fold(value)
-    if _STEM_LIKE_RE.search(folded):
-        return True
+    if _STEM_LIKE_RE.search(folded) or (len(value) >= 6 and folded.rstrip().endswith("。")):
+        return True  # a blank, a question, a sentence: a question of the paper
     # several blanks' answers and their alternatives may be long; a sentence without them is not
     return len(value) > FILL_ANSWER_MAX and not any(c in folded for c in ";/")
 
@@ -169,7 +172,8 @@ def read_key_line(original: str, folded: str) -> KeyLine | None:
             entries.extend(zip(range(first, last + 1), answers))
         else:
             number = int(match.group("paren") or match.group("one") or match.group("tight"))
-            if stem_like(typed):
+            whole = original[value_start:len(folded) if index + 1 == len(starts) else end]
+            if stem_like(whole):
                 return None
             entries.append((number, typed))
     return KeyLine(entries, problems, ranged)
@@ -312,21 +316,26 @@ def _targets(region: KeyRegion, scope: list[Draft]):
     unclaimed = [s for s in sections if s not in claimed]
     whole = _numbered(scope)
     for group in region.groups:
-        if not group.entries:
+        placed = [entry for entry in group.entries if entry.positional]
+        if placed:
+            own = by_section.get(group.section, []) if group.section is not None else scope
+            yield group, placed, dict(enumerate(own, start=1))
+        entries = [entry for entry in group.entries if not entry.positional]
+        if not entries:
             continue
         if group.section is not None:
             own = _numbered(by_section.get(group.section, [])) or {}
             # one numbering over the whole paper: the key may use it under its sub-headings
-            if whole is not None and not all(entry.number in own for entry in group.entries):
+            if whole is not None and not all(entry.number in own for entry in entries):
                 own = whole
-            yield group, group.entries, own
+            yield group, entries, own
             continue
-        runs = _runs(group.entries)
+        runs = _runs(entries)
         if len(runs) == 1 and whole is not None:
-            yield group, group.entries, whole
+            yield group, entries, whole
         elif len(runs) == 1:
             # the paper numbers each section from 1 but the key counts on over the whole paper
-            yield group, group.entries, dict(enumerate(scope, start=1))
+            yield group, entries, dict(enumerate(scope, start=1))
         else:
             for index, run in enumerate(runs):
                 section = unclaimed[index] if index < len(unclaimed) else None

@@ -498,10 +498,12 @@ class Parser:
             run = [original]  # Word numbers the key's entries itself: each paragraph is one answer
         else:
             run = answer_key.positional_run(folded[value_start:])
+            if run is not None and region.end - region.start == 1 and not region.has_entries:
+                run = [original[value_start:].strip()]  # 【答案】 and, on the next line, A B: one question's
         if run is not None:
             group = region.group(number)
             after = group.entries[-1].number if group.entries else 0
-            group.entries += [KeyEntry(after + i, v, number) for i, v in enumerate(run, start=1)]
+            group.entries += [KeyEntry(after + i, v, number, positional=True) for i, v in enumerate(run, start=1)]
             self.key_field = None
             return True
         kind = furniture(folded)

@@ -429,3 +429,20 @@ def test_a_remark_after_the_last_question_is_a_warning():
     result = parse_text(text)
     assert result.errors == [] and result.questions[0].explanation == "见党章第四条。"
     assert [w.line for w in result.warnings] == [4, 5]
+
+
+def test_an_answer_heading_with_the_answer_on_the_next_line_after_each_question():
+    text = """5．党员受到警告处分的，多长时间内不得在党内提升职务？（ ）
+A．六个月　B．一年　C．一年半　D．两年
+【答案】
+B
+6．党员必须履行党员义务。
+【参考答案】
+√
+7．对党员的纪律处分种类有（ ）
+A．警告　B．严重警告　C．罚款
+【答案】
+A B"""
+    result = parse_text(text)
+    assert result.errors == [], [str(e) for e in result.errors]
+    assert [(q.type, q.answer) for q in result.questions] == [("single", "B"), ("judge", True), ("multiple", "AB")]
