@@ -1,17 +1,20 @@
 """PDF banks: the text layer, in reading order, as lines. Pure: no Flask, no database.
 
 Read with PDFium (pypdfium2), the engine Chrome uses: it reads the embedded subset CJK fonts of
-a Word/WPS "导出为 PDF" through their ToUnicode maps, and it reads a 1,000-page bank in about a
-second (pdfplumber and pypdf, pure Python, take a minute). Each page's text comes with the
-position of each line, so the reader can
+a Word/WPS "导出为 PDF" through their ToUnicode maps, and it reads a 1,000-page bank in a second
+or two (pdfplumber and pypdf, pure Python, take a minute or more). Each page's text comes with
+the position of each line, so the reader can
 
 * put the lines of a page in reading order, top to bottom (a writer may draw the running
-  header last), pieces on the same visual line joined left to right;
+  header last), pieces on the same visual line joined left to right, a page set in two
+  columns column by column;
 * drop running headers and footers (the same line at the top or bottom of most pages, its digits
   aside) and page numbers (``第 1 页 共 3 页``, ``- 2 -``, ``2/3``, a bare number);
 * join a line that Word wrapped (the line before it runs to the right margin, it is not indented
-  and does not start a question, option, 答案/解析 field or section, by the parser's own
-  patterns) to the line before, on the same page or across a page break;
+  as a new paragraph, or stands under the text of a hanging-indented numbered line, and does
+  not start a question, option, 答案/解析 field or section, by the parser's own patterns; or
+  it is the rest of an answer bracket, ``（ A ）``) to the line before, on the same page or
+  across a page break;
 
 and the lines then go to the parser like a text file's. Line numbers count the lines so read;
 ``parse_pdf`` adds the page to each problem's message, since the admin sees pages, not lines.
