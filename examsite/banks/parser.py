@@ -123,6 +123,23 @@ def _points(title: str) -> float | None:
     return float(points.group(1)) if points else None
 
 
+def _heading_with_entries(original: str, folded: str):
+    """(heading, KeyLine) for a key line that starts with its sub-heading: 一、单项选择题 1-5
+    BCADA, 判断题：1.√ 2.×, 一、1.B 2.C; else None."""
+    if not _HEADING_START_RE.match(folded):
+        return None
+    for match in answer_key.ENTRY_START_RE.finditer(folded):
+        if match.start() == 0:
+            continue
+        head_text = folded[:match.start()].strip().rstrip(":").strip()
+        head = (None, None, "", False) if _BARE_NUMERAL_RE.match(head_text) else _heading(head_text)
+        if head is not None:
+            read = answer_key.read_key_line(original[match.start():], folded[match.start():])
+            if read is not None:
+                return head, read
+    return None
+
+
 def _chinese_number(text: str) -> int:
     """一 … 九十九."""
     digits = [CN_NUMERALS.index(c) + 1 for c in text]
@@ -315,6 +332,8 @@ class Parser:
         self._end_key()
         if problems:
             self.problems[id(draft)] = problems
+        if draft.section is None:  # a table's row under the paper's heading: its key is that section's
+            draft.section = self.section_index
         self.drafts.append(draft)
 
     def _open_section(self, number: int, heading) -> None:
@@ -433,6 +452,11 @@ class Parser:
     def _key_in_answer_line(self, number, original, folded, start) -> bool:
         """参考答案：1-5 BCADA (a key after a section, on its answer line)."""
         read = answer_key.read_key_line(original[start:], folded[start:])
+        if read is None and (_heading_with_entries(original[start:], folded[start:]) is not None
+                             or _heading(folded[start:]) is not None):
+            self._start_key(number)  # 参考答案：一、单项选择题 1-5 BCADA
+            self._key_heading(number, original[start:], folded[start:])
+            return True
         if read is None or not (read.ranged or len(read.entries) >= 2):
             return False
         self._start_key(number)
@@ -569,18 +593,7 @@ class Parser:
         """A heading inside a key: True when it is the key's sub-heading (一、单项选择题 …,
         perhaps with entries after it on the line), False when it starts a new section of the
         paper (the key answered the section before it), None when it is no heading."""
-        heading, rest = None, None
-        if _HEADING_START_RE.match(folded):
-            for match in answer_key.ENTRY_START_RE.finditer(folded):
-                if match.start() == 0:
-                    continue
-                head_text = folded[:match.start()].strip().rstrip(":").strip()
-                head = (None, None, "", False) if _BARE_NUMERAL_RE.match(head_text) else _heading(head_text)
-                if head is not None:
-                    read = answer_key.read_key_line(original[match.start():], folded[match.start():])
-                    if read is not None:
-                        heading, rest = head, read
-                        break
+        heading, rest = _heading_with_entries(original, folded) or (None, None)
         if heading is None:
             heading = _heading(folded)
             if heading is None:

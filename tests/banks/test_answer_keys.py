@@ -446,3 +446,10 @@ A B"""
     result = parse_text(text)
     assert result.errors == [], [str(e) for e in result.errors]
     assert [(q.type, q.answer) for q in result.questions] == [("single", "B"), ("judge", True), ("multiple", "AB")]
+
+
+def test_the_key_heading_and_its_first_sub_heading_on_one_line():
+    lines, _ = paper(restart=True)
+    key = ["参考答案：一、单项选择题 1-5 BBDBC 6-7 DB", "二、多项选择题 1.ABC 2.ABCDE 3.ABC",
+           "三、判断题：1.对 2.错 3.错 4.对", "四、填空题：1.监督、调查、处置 2.全面从严治党"]
+    assert_paper(parse_text("\n".join(lines + key)))
