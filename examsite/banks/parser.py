@@ -44,6 +44,11 @@ POINTS_RE = re.compile(r"每(?:小|道)?题\s*(\d+(?:\.\d+)?)\s*分")
 _STEM_SHAPE_RE = re.compile(r"_|\(\s*\)|\(\s*[A-H√×✓✗对错]{1,8}\s*\)|\(\s*(?:正确|错误)\s*\)|[?？。]\s*$")
 
 _BARE_NUMERAL_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))$")
+# A sub-heading inside a key line, after an entry: … 5.C 二、1.ABC …, … 5.C；多选题：1.ABC …
+_INNER_HEADING_RE = re.compile(
+    r"(?<=[\s;,，；])(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\)"
+    r"|(?:单项选择|多项选择|不定项选择|单选|多选|判断|填空)题?\s*:)"
+)
 # How a heading can start (to look for a key's entries after one on the same line).
 _HEADING_START_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]|第|[【\[]|单|多|判|填|不定)")
 
@@ -244,6 +249,12 @@ class Parser:
             return
         folded = fold(original)
         if self.key is not None:
+            cuts = [m.start() for m in _INNER_HEADING_RE.finditer(folded)]
+            if cuts and not (marks or numbered):  # 一、1.B 2.C 二、1.ABC 三、1.√: each part by itself
+                for start, end in zip([0] + cuts, cuts + [len(folded)]):
+                    if original[start:end].strip():
+                        self._feed_text(number, original[start:end], None)
+                return
             if self._feed_key(number, original, folded, numbered):
                 return
         if self.current is None and notes_heading(folded):

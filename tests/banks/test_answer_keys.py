@@ -453,3 +453,12 @@ def test_the_key_heading_and_its_first_sub_heading_on_one_line():
     key = ["参考答案：一、单项选择题 1-5 BBDBC 6-7 DB", "二、多项选择题 1.ABC 2.ABCDE 3.ABC",
            "三、判断题：1.对 2.错 3.错 4.对", "四、填空题：1.监督、调查、处置 2.全面从严治党"]
     assert_paper(parse_text("\n".join(lines + key)))
+
+
+@pytest.mark.parametrize("key", [
+    "一、1-5 BBDBC 6.D 7.B 二、1.ABC 2.ABCDE 3.ABC 三、1-4 √××√ 四、1.监督、调查、处置 2.全面从严治党",
+    "单选题：1-7 BBDBCDB；多选题：1.ABC 2.ABCDE 3.ABC；判断题：1-4 对错错对；填空题：1.监督、调查、处置 2.全面从严治党",
+])
+def test_every_section_of_the_key_on_one_line(key):
+    lines, _ = paper(restart=True)
+    assert_paper(parse_text("\n".join(lines + ["参考答案", key])))
