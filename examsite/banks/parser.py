@@ -133,7 +133,9 @@ def _heading_with_entries(original: str, folded: str):
     BCADA, 判断题：1.√ 2.×, 一、1.B 2.C; else None."""
     if not _HEADING_START_RE.match(folded):
         return None
-    for match in answer_key.ENTRY_START_RE.finditer(folded):
+    for tried, match in enumerate(answer_key.ENTRY_START_RE.finditer(folded)):
+        if tried > 3:  # the sub-heading is short: its entries start soon after it
+            return None
         if match.start() == 0:
             continue
         head_text = folded[:match.start()].strip().rstrip(":").strip()
