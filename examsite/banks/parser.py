@@ -72,7 +72,8 @@ DIFFICULTY_RE = re.compile(r"^\s*(?:[【\[]\s*难度\s*[】\]]\s*:?|难度\s*:)\
 _ANSWER_VALUE = r"([A-Ha-h](?:\s*[、,]?\s*[A-Ha-h])*|[√✓✔×✗✕╳]|对|错|正确|错误)"
 # 答案：C at the end of a stem or option line; （答案：C） too.
 TRAILING_ANSWER_RE = re.compile(
-    r"^(.*?\S)\s*[【\[]?(?:参考|正确|标准)?答案[】\]]?\s*(?:为|是)?\s*:\s*" + _ANSWER_VALUE + r"\s*[.。]?\s*$"
+    r"^(.*?\S)\s*(?:[【\[](?:参考|正确|标准)?答案[】\]]\s*:?|(?:参考|正确|标准)?答案\s*(?:为|是)?\s*:)\s*"
+    + _ANSWER_VALUE + r"\s*[.。]?\s*$"
 )
 TRAILING_PAREN_ANSWER_RE = re.compile(
     r"^(.*?\S)\s*\(\s*(?:参考|正确|标准)?答案\s*(?:为|是)?\s*:?\s*" + _ANSWER_VALUE + r"\s*\)\s*[.。]?\s*$"

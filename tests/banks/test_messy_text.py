@@ -170,3 +170,9 @@ A)\t公私分明　B)\t公款宴请　C)\t收受礼金　D)\t违规兼职
     assert result.questions[1].options == ["公私分明", "公款宴请", "收受礼金", "违规兼职"]
     assert all("答案" not in q.stem and "\t" not in q.stem for q in result.questions)
     assert [w.line for w in result.warnings] == [1]
+
+
+@pytest.mark.parametrize("tail", ["【答案】B", "【参考答案】：B", "正确答案为：B", "答案：b。"])
+def test_an_answer_at_the_end_of_the_options_line(tail):
+    q = one(f"1．留党察看处分的期限最长不超过多长时间？（ ）\nA．一年　B．二年　C．三年　D．五年　{tail}")
+    assert q.answer == "B" and q.options == ["一年", "二年", "三年", "五年"]
