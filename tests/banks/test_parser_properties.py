@@ -313,7 +313,16 @@ def keyed_bank(draw):
             if sub_headings:
                 lines.append(f"{'一二三四'[index]}、{HEADINGS[qtype]}")
             lines.extend(_key_lines(draw, entries))
+    # paper furniture anywhere: a page number between any two lines, the name boxes on top
+    for _ in range(draw(st.integers(0, 3))):
+        where = draw(st.integers(0, len(lines)))
+        lines.insert(where, draw(st.sampled_from(FURNITURE)).format(n=where + 1))
+    if draw(st.booleans()):
+        lines.insert(0, "姓名：________　单位：________　得分：______")
     return "\n".join(lines), expected, headed
+
+
+FURNITURE = ["第 {n} 页 共 9 页", "- {n} -", "（第{n}页，共9页）", "得分　评卷人", "……密……封……线……"]
 
 
 @settings(max_examples=300, deadline=None)
