@@ -5,7 +5,14 @@ line with a small state machine: a section heading sets the type and points, a n
 starts a question, lettered lines are its options, and 答案/解析/出处/难度 lines fill in the
 rest. Matching runs on a folded copy of each line (full-width letters, digits and punctuation
 made half-width, one character for one, so positions agree); the text kept and shown is always
-the original. Every line that fits nowhere is reported: silence is the worst failure.
+the original, cleaned of invisible characters (text.clean). Every line that fits nowhere is
+reported: silence is the worst failure.
+
+Questions are kept as drafts and settled only when the whole file has been read (``close``):
+a key at the end of the paper or after a section (answer_key) may still answer them, and an
+answer marked by formatting (marks) is taken only when the whole bank marks its answers so.
+Paper furniture — the 姓名：____ line, 评分标准, 注意事项, page numbers — is a warning
+(furniture), never a question.
 """
 import re
 from dataclasses import dataclass
@@ -528,8 +535,9 @@ class Parser:
         if read is not None:
             self._key_entries(number, read)
             if explanation:
-                region.group(number).entries[-1:] and region.group(number).entries[-1].explanation.append(
-                    original[explanation.end():].strip())
+                entries = region.group(number).entries
+                if entries:
+                    entries[-1].explanation.append(original[explanation.end():].strip())
                 self.key_field = "explanation"
             return True
         if numbered == "question" and value_start == 0 and not answer_key.stem_like(original):
