@@ -385,3 +385,29 @@ def test_answers_marked_in_option_columns():
             (red if index == right else lambda p, t: p.add_run(t))(cells[index + 1].paragraphs[0], option)
     result = parse(doc)
     assert [q.answer for q in ok(result)] == ["B", "C"] and result.answer_mark == "红色字"
+
+
+def test_tables_answered_by_a_key_at_the_end_section_by_section():
+    doc = documents.new()
+    doc.add_paragraph("一、单项选择题（每题2分）")
+    add_table(doc, ["序号", "题目", "选项"], [
+        ["1", "党的纪律处分有（ ）种。", "A．三 B．四 C．五 D．六"],
+        ["2", "党的最高领导机关是（ ）。", "A．党的全国代表大会和它所产生的中央委员会 B．中央政治局"],
+        ["3", "预备党员的预备期为（ ）。", "A．半年 B．一年"],
+    ])
+    doc.add_paragraph("二、判断题（每题1分）")
+    add_table(doc, ["序号", "试题内容"], [["1", "党员必须遵守党的纪律。"], ["2", "党员可以信仰宗教。"]])
+    doc.add_paragraph("参考答案")
+    doc.add_paragraph("一、单项选择题 1-3 CAB")
+    doc.add_paragraph("二、判断题 1.√ 2.×")
+    result = parse(doc)
+    assert [(q.type, q.answer, q.points) for q in ok(result)] == [
+        ("single", "C", 2.0), ("single", "A", 2.0), ("single", "B", 2.0), ("judge", True, 1.0), ("judge", False, 1.0)]
+
+
+def test_a_table_of_two_columns_序号_内容_is_no_question_table():
+    doc = documents.new()
+    add_table(doc, ["序号", "内容"], [["1", "考试时间为60分钟。"], ["2", "请独立完成。"]])
+    doc.add_paragraph("1．党员必须遵守党的纪律。（√）")
+    result = parse(doc)
+    assert [(q.type, q.answer) for q in ok(result)] == [("judge", True)]

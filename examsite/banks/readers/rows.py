@@ -37,6 +37,8 @@ NAMES = {"number": "序号", "type": "题型", "stem": "题干", "options": "选
          "source": "出处", "difficulty": "难度", "points": "分值"}
 #: what a header row must name besides the stem: an answer, options, or a type
 OTHERS = ("answer", "options", "type", "A")
+#: the stem's spellings no other table uses (not 内容, 问题)
+STRONG_STEMS = {header_key(name) for name in ("题干", "题目", "试题内容", "题目内容", "试题", "试题题干", "题目题干", "题面")}
 TYPE_WORDS = {"SINGLE": "single", "MULTIPLE": "multiple", "JUDGE": "judge", "FILL": "fill",
               "是非题": "judge", "对错题": "judge", "正误题": "judge", "填空": "fill"}
 JUDGE_PAIRS = ({"正确", "错误"}, {"对", "错"}, {"√", "×"}, {"是", "否"})
@@ -53,9 +55,14 @@ _OPTIONS_HEAD = re.compile(r"^[\s选项:：]*$")
 
 def header_columns(cells: list[str]) -> dict[str, int] | None:
     """The column of each field if ``cells`` is a bank's header row: it names the stem and an
-    answer, options or a type."""
+    answer, options or a type; or a 序号 and the stem by a name only questions have (题目,
+    题干, 试题 …: answers in a key at the end, or marked by formatting)."""
     columns = columns_of(cells, ALIASES)
-    if "stem" in columns and any(name in columns for name in OTHERS):
+    if "stem" not in columns:
+        return None
+    if any(name in columns for name in OTHERS):
+        return columns
+    if "number" in columns and header_key(cells[columns["stem"]]) in STRONG_STEMS:
         return columns
     return None
 

@@ -128,9 +128,10 @@ def table_items(grid: list[list[str]], found, first_number: int, notes: list[Pro
         if kind != "question":
             if kind == "remark":
                 notes.append(Problem(number, f"不是题目，已忽略：“{_clip(_only(cells))}”", place=place))
-            elif kind == "section":
-                heading = section_of(fold(_only(cells)))
-                declared, points = heading
+            elif kind == "section":  # the parser sees it too: a key at the end is matched by section
+                declared, points = section_of(fold(_only(cells)))
+                items.append(Line(number, _only(cells)))
+                continue
             items.append(Line(number, ""))
             continue
         draft, problems = row_draft(named, number, place, None if named.get("type") else declared, points)
