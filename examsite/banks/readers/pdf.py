@@ -197,6 +197,7 @@ def _fork(function, data: bytes):
         status = 1
         try:
             os.close(reading)
+            _quiet()  # a crash here is an answer, not a fault to report in the app's log
             limit = _address_space() + MEMORY_LIMIT
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             try:
@@ -213,6 +214,18 @@ def _fork(function, data: bytes):
             os._exit(status)
     os.close(writing)
     return pid, os.fdopen(reading, "rb", buffering=0)
+
+
+def _quiet() -> None:
+    import faulthandler
+
+    faulthandler.disable()
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    except OSError:
+        pass
 
 
 def _collect(children) -> list[list[bytes]]:
