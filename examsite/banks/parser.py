@@ -328,7 +328,7 @@ class Parser:
                 self._take_option_text(original, numbered == "option", marks)
                 return
             if self.current.options and starts_with_option(folded, "A"):
-                self._error(number, "选项 A 重复出现，可能漏写了题号。")
+                self._question_error(number, "选项 A 重复出现，可能漏写了题号。")
                 return
 
         if self.current is not None and self.field in ("stem", "option", "explanation", "source"):
@@ -337,7 +337,7 @@ class Parser:
         if self.current is None:
             self.result.warnings.append(Problem(number, f"未识别为题目，已忽略：“{_clip(original)}”"))
         else:
-            self._error(number, f"无法识别这一行（不是题干、选项、答案或解析，可能漏写了题号）：“{_clip(original)}”")
+            self._question_error(number, f"无法识别这一行（不是题干、选项、答案或解析，可能漏写了题号）：“{_clip(original)}”")
 
     def _enumeration(self, folded: str, chinese) -> bool:
         """A 一、… or （一）… line with no type in it, inside an explanation or source, that does
@@ -420,7 +420,7 @@ class Parser:
             return
         if name == "answer":
             if self.current.answer is not None and self.current.answer_line != number:
-                self._error(number, "同一题有两处答案。")
+                self._question_error(number, "同一题有两处答案。")
             self.current.answer, self.current.answer_line = value, number
             self.field = "answer"
         elif name == "explanation":
@@ -446,6 +446,10 @@ class Parser:
 
     def _error(self, line: int, message: str) -> None:
         self.result.errors.append(Problem(line, message))
+
+    def _question_error(self, line: int, message: str) -> None:
+        """A problem of the question being read: it is reported, and the question is not taken."""
+        self.problems.setdefault(id(self.current), []).append(Problem(line, message))
 
     # -- answer keys ----------------------------------------------------------------------
 
