@@ -20,13 +20,15 @@ class ShownQuestion:
     explanation: str | None
     source: str | None
     line: int | None
+    #: where in the file, when the line alone does not say it (a sheet's row)
+    place: str = ""
 
 
 def shown(question: Question | ParsedQuestion) -> ShownQuestion:
     if isinstance(question, Question):
-        qtype, source, line = question.qtype, question.regulation, question.source_line
+        qtype, source, line, place = question.qtype, question.regulation, question.source_line, ""
     else:
-        qtype, source, line = question.type, question.source, question.line
+        qtype, source, line, place = question.type, question.source, question.line, question.place
     kind = qtypes.get(qtype)
     return ShownQuestion(qtype, kind.label, question.stem, kind.shown_options(question.options, question.answer),
-                         kind.shown_answer(question.answer), question.explanation, source, line)
+                         kind.shown_answer(question.answer), question.explanation, source, line, place)

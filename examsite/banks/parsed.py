@@ -49,11 +49,13 @@ class Question:
     points: float | None
     line: int
     difficulty: int | None = None
+    #: where it is when ``line`` alone does not say it (工作表“多选题”第 7 行)
+    place: str = ""
 
     def to_json(self) -> dict:
         return {"type": self.type, "stem": self.stem, "options": self.options, "answer": self.answer,
                 "explanation": self.explanation, "source": self.source, "points": self.points,
-                "line": self.line}
+                "line": self.line, **({"place": self.place} if self.place else {})}
 
     @property
     def fingerprint(self) -> str:
@@ -69,9 +71,11 @@ class Rejected:
     stem: str
     options: list[str]
     answer: str | None
+    place: str = ""
 
     def to_json(self) -> dict:
-        return {"line": self.line, "stem": self.stem, "options": self.options, "answer": self.answer}
+        return {"line": self.line, "stem": self.stem, "options": self.options, "answer": self.answer,
+                **({"place": self.place} if self.place else {})}
 
 
 @dataclass
@@ -133,3 +137,5 @@ class Draft:
     section: int | None = None
     #: for each option, the formatting marks (Line.marks names) that cover all of its text
     option_marks: list[frozenset[str]] = field(default_factory=list)
+    #: where it is when ``line`` alone does not say it (a row of a sheet or a table)
+    place: str = ""

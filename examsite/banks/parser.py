@@ -673,10 +673,15 @@ class Parser:
             if problems is not None or id(draft) in rejected:
                 result.rejected.append(_rejected(draft))
                 continue
+            reported = len(result.errors), len(result.warnings)
             question = settle(draft, result)
+            if draft.place:  # what settling found is named by the row it is on
+                for problem in result.errors[reported[0]:] + result.warnings[reported[1]:]:
+                    problem.place = problem.place or draft.place
             if question is None:
                 result.rejected.append(_rejected(draft))
                 continue
+            question.place = draft.place
             earlier = self.seen.get(question.fingerprint)
             if earlier is not None:
                 result.warnings.append(Problem(question.line, f"与第 {earlier} {result.unit}的题目重复。"))
@@ -741,7 +746,7 @@ def _title_key(title: str) -> str:
 
 def _rejected(draft: Draft) -> Rejected:
     return Rejected(draft.line, "\n".join(part for part in draft.stem if part).strip(),
-                    [option.strip() for option in draft.options], draft.answer)
+                    [option.strip() for option in draft.options], draft.answer, draft.place)
 
 
 def _clip(text: str, size: int = 30) -> str:

@@ -131,7 +131,8 @@ def _row(bank_id: int, q: ParsedQuestion) -> dict:
     return {
         "bank_id": bank_id, "qtype": q.type, "stem": q.stem, "options": q.options,
         "answer": q.answer, "explanation": q.explanation, "regulation": q.source,
-        "difficulty": q.difficulty, "points": q.points, "source_line": q.line,
+        # a number running over several sheets would mean nothing to a reader
+        "difficulty": q.difficulty, "points": q.points, "source_line": None if q.place else q.line,
         "fingerprint": q.fingerprint, "retired": False, "created_at": moment, "updated_at": moment,
     }
 

@@ -55,3 +55,36 @@ def test_preview_page_marks_the_questions_with_errors(db, auth):
     cards = re.findall(r'rejected-question" id="line-(\d+)"', page)
     assert cards == ["14", "92"]  # questions 5 and 31 begin on these lines
     assert "确认导入" not in page
+
+
+def test_a_question_with_a_problem_found_while_reading_it_is_shown_not_taken():
+    text = bank_text(12, set()).replace("答案：D\n", "答案：D\n解析：见条例。\n答案：B\n", 1)
+    result = parse_text(text)
+    assert len(result.questions) == 11 and len(result.rejected) == 1
+    item = next(i for i in preview_items(result) if i.rejected is not None)
+    assert [p.message for p in item.problems] == ["同一题有两处答案。"]
+
+
+def test_a_workbook_question_names_its_sheet_and_row(db, auth):
+    import openpyxl
+
+    factories.user("admin", "admin")
+    auth.login("admin", PASSWORD)
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "单选题"
+    for title in ("单选题", "判断题"):
+        sheet = workbook[title] if title in workbook.sheetnames else workbook.create_sheet(title)
+        sheet.append(["序号", "题干", "选项", "答案"])
+        for n in range(1, 31):
+            if title == "单选题":
+                sheet.append([n, f"依照{LAWS[n % 4]}，第 {n} 题的说法是（  ）。", "A.甲 B.乙 C.丙 D.丁",
+                              "E" if n == 9 else "ABCD"[n % 4]])
+            else:
+                sheet.append([n, f"{LAWS[n % 4]}规定了第 {n} 项义务。", "", "对" if n % 2 else "错"])
+    data = io.BytesIO()
+    workbook.save(data)
+    page = auth.post("/banks/upload", {"file": (io.BytesIO(data.getvalue()), "分表.xlsx")},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "共识别 <strong>59</strong> 题" in page
+    assert "判断题 · 工作表“判断题”第 31 行" in page  # the card of the last question names its own row
+    assert re.search(r"工作表“单选题”第 10 行</span>", page)  # the rejected card too

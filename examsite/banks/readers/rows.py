@@ -186,7 +186,7 @@ def row_draft(cells: dict[str, str], line: int, place: str = "", declared: str |
         answer=answer, answer_line=line if answer else None,
         explanation=[get("explanation")] if get("explanation") else [],
         source=[get("source")] if get("source") else [],
-        difficulty=get("difficulty") or None,
+        difficulty=get("difficulty") or None, place=place,
     )
     folded_number = fold(number).rstrip(".、")
     if re.fullmatch(r"[0-9]{1,6}", folded_number):
