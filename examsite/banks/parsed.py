@@ -3,7 +3,6 @@ from dataclasses import dataclass, field
 
 from .text import fingerprint
 
-TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
 LETTERS = "ABCDEFGH"
 
 

@@ -21,7 +21,8 @@ from . import answer_key
 from .answer_key import KeyEntry, KeyGroup, KeyRegion
 from .furniture import furniture, instruction, notes_heading
 from .marks import apply_marks, covering
-from .parsed import LETTERS, TYPE_NAMES, Draft, Line, ParseResult, Problem, Question, Rejected  # noqa: F401 (the parser's vocabulary)
+from .. import qtypes
+from .parsed import LETTERS, Draft, Line, ParseResult, Problem, Question, Rejected  # noqa: F401 (the parser's vocabulary)
 from .settle import INLINE_CHOICE_RE, INLINE_JUDGE_RE, settle
 from .text import clean, clean_positions, fold, match_key
 
@@ -37,13 +38,6 @@ PART_RE = re.compile(
 BARE_SECTION_RE = re.compile(
     r"^\s*[【\[]?\s*((?:单项|多项|不定项)?选择题?|单选题?|多选题?|判断题?|填空题?|判断正误)\s*[】\]]?"
     r"\s*(?:\(.*\))?\s*[:]?\s*$"
-)
-SECTION_TYPES = (
-    (re.compile(r"多项选择|多选|不定项"), "multiple"),
-    (re.compile(r"单项选择|单选"), "single"),
-    (re.compile(r"判断"), "judge"),
-    (re.compile(r"填空"), "fill"),
-    (re.compile(r"选择"), "choice"),  # single or multiple, told apart by the answer
 )
 POINTS_RE = re.compile(r"每(?:小|道)?题\s*(\d+(?:\.\d+)?)\s*分")
 # What makes a 一、… line a question numbered so rather than a heading: a blank, an answer in
@@ -99,7 +93,7 @@ def _field_line(folded: str) -> tuple[str, int] | None:
 
 
 def _type_of(title: str) -> str | None:
-    return next((t for pattern, t in SECTION_TYPES if pattern.search(title)), None)
+    return qtypes.type_of_heading(title)
 
 
 def _stem_shaped(title: str) -> bool:

@@ -157,7 +157,7 @@ def shown_item(item: dict):
     options = [item["options"][i] for i in item["order"]]
     key = qtypes.get(item["type"]).seen_key(item["order"], item["answer"])
     return shown(SimpleNamespace(type=item["type"], stem=item["stem"], options=options, answer=key,
-                                 explanation=item.get("explanation"), source=None, line=None))
+                                 explanation=item.get("explanation"), source=None, line=None, place=""))
 
 
 def shown_response(item: dict, response) -> str:

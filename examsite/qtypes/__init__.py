@@ -64,6 +64,11 @@ def headings() -> list[tuple[object, str]]:
     return [(k.heading, k.name) for k in sorted(every(), key=lambda k: k.heading_rank) if k.heading is not None]
 
 
+def type_of_heading(title: str) -> str | None:
+    """The type a section heading or a 题型 cell names (多项选择题 → multiple), or None."""
+    return next((name for pattern, name in headings() if pattern.search(title)), None)
+
+
 def inline_patterns(has_options: bool) -> list[tuple[object, QuestionType]]:
     """The patterns of an answer written into the stem, for a question with or without options,
     each with the type that reads it; one entry per pattern."""
@@ -97,5 +102,5 @@ LABELS: Mapping[str, str] = _Labels()
 for _module in (single, multiple, judge, fill, choice):
     register(_module.TYPE)
 
-__all__ = ["GENERIC", "LABELS", "REGISTRY", "QuestionType", "every", "find", "get", "guessed", "headings",
+__all__ = ["GENERIC", "LABELS", "REGISTRY", "QuestionType", "every", "find", "get", "guessed", "headings", "type_of_heading",
            "inline_patterns", "label_of", "register", "unregister"]

@@ -9,10 +9,11 @@ examsite/headers.py, as the roster's is.
 """
 import re
 
+from ... import qtypes
 from ...headers import alias_table, columns_of, header_key, stacked
 from ..answers import parse_judge_answer
 from ..parsed import LETTERS, Draft, Problem
-from ..parser import OPTION_LABEL_RE, QUESTION_RE, SECTION_TYPES, section_of, split_options
+from ..parser import OPTION_LABEL_RE, QUESTION_RE, section_of, split_options
 from ..text import fold
 
 SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -101,7 +102,7 @@ def type_of(text: str) -> str | None:
     found = TYPE_WORDS.get(header_key(folded))
     if found:
         return found
-    return next((t for pattern, t in SECTION_TYPES if pattern.search(folded)), None)
+    return qtypes.type_of_heading(folded)
 
 
 def split_option_cell(text: str) -> tuple[list[str], str | None]:
