@@ -1,19 +1,17 @@
 """Benchmark: parse a 5,000-question bank in each of the layouts offices keep besides numbered
-text — answers in a key at the end of the paper, one Word table, an Excel workbook with a sheet
+text — answers in a key at the end of the paper, one Word table, the right options in red, an Excel workbook with a sheet
 per type, and a PDF exported from Word.
 
     .venv/bin/python bench/bank_layouts.py [--questions 5000]
 
 Target on a 2-core machine: each parses in under 2 s. The files are built first (not measured);
-the PDF by LibreOffice headless from the .docx (skipped with a note when soffice is missing).
+the PDF printed by Chromium, as the tests make theirs (skipped with a note when it is missing).
 """
 import argparse
 import io
 import random
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -84,6 +82,27 @@ def docx_of_lines(lines: list[str]) -> bytes:
     return out.getvalue()
 
 
+def red_answers(questions: list[dict]) -> bytes:
+    """The choice questions with no letter written: the right options in red."""
+    from docx.shared import RGBColor
+
+    document = docx.Document()
+    document.add_paragraph("一、单项选择题")
+    kind = "single"
+    for number, q in enumerate((q for q in questions if q["options"]), start=1):
+        if q["type"] != kind:
+            kind = q["type"]
+            document.add_paragraph("二、多项选择题")
+        document.add_paragraph(f"{number}．{q['stem']}")
+        for letter, text in zip("ABCD", q["options"]):
+            run = document.add_paragraph().add_run(f"{letter}．{text}")
+            if letter in q["answer"]:
+                run.font.color.rgb = RGBColor(0xFF, 0, 0)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def word_table(questions: list[dict]) -> bytes:
     document = docx.Document()
     document.add_paragraph("廉洁自律知识题库")
@@ -124,17 +143,30 @@ def excel_per_type(questions: list[dict]) -> bytes:
     return out.getvalue()
 
 
-def pdf_of(document: bytes) -> bytes | None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+def pdf_of(lines: list[str]) -> bytes | None:
+    """The paper printed to PDF by Chromium (A4, running header, 第 N 页 共 M 页 footer), as the
+    tests make theirs; None when Chromium is missing."""
+    from html import escape
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
         return None
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "bank.docx"
-        source.write_bytes(document)
-        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile",
-                        "--convert-to", "pdf", "--outdir", folder, str(source)],
-                       check=True, capture_output=True, timeout=600)
-        return (Path(folder) / "bank.pdf").read_bytes()
+    from playwright.sync_api import sync_playwright
+
+    body = "".join(f"<p>{escape(line)}</p>" for line in lines)
+    style = ("<style>body{font-family:'Noto Serif CJK SC',serif;font-size:12pt;margin:0}"
+             "p{margin:0 0 3pt 0;line-height:1.5;text-align:justify}</style>")
+    footer = "第 <span class='pageNumber'></span> 页 共 <span class='totalPages'></span> 页"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.set_content(f"<html><head><meta charset='utf-8'>{style}</head><body>{body}</body></html>")
+        pdf = page.pdf(format="A4", display_header_footer=True,
+                       header_template="<div style='font-size:9pt;width:100%;text-align:center'>纪法知识测试卷</div>",
+                       footer_template=f"<div style='font-size:9pt;width:100%;text-align:center'>{footer}</div>",
+                       margin={"top": "2.54cm", "bottom": "2.54cm", "left": "3.17cm", "right": "3.17cm"})
+        browser.close()
+    return pdf
 
 
 def timed(label: str, function):
@@ -154,17 +186,19 @@ def main() -> None:
         "key-at-end.txt": "\n".join(keyed).encode("gbk"),
         "key-at-end.docx": timed("build key-at-end .docx (not measured)", lambda: docx_of_lines(keyed)),
         "table.docx": timed("build Word table (not measured)", lambda: word_table(questions)),
+        "red-answers.docx": timed("build red-answer .docx (not measured)", lambda: red_answers(questions)),
         "per-type.xlsx": timed("build per-type .xlsx (not measured)", lambda: excel_per_type(questions)),
     }
-    pdf = timed("export key-at-end .pdf (not measured)", lambda: pdf_of(files["key-at-end.docx"]))
+    pdf = timed("print key-at-end .pdf (not measured)", lambda: pdf_of(keyed))
     if pdf is None:
-        print("soffice not found: the PDF layout is not measured (apt install libreoffice-writer-nogui)")
+        print("chromium not found: the PDF layout is not measured (apt install chromium)")
     else:
         files["key-at-end.pdf"] = pdf
     for name, data in files.items():
         result = timed(f"parse {name} ({len(data) / 1e6:.1f} MB)", lambda: parse_bank(name, data))
         counts = {kind: sum(q.type == kind for q in result.questions) for kind, _ in TYPES}
-        expected = {kind: sum(q["type"] == kind for q in questions) for kind, _ in TYPES}
+        expected = {kind: sum(q["type"] == kind and (bool(q["options"]) or "red" not in name) for q in questions)
+                    for kind, _ in TYPES}
         if result.errors or counts != expected:
             print(f"  {name}: {len(result.errors)} errors, counts {counts} (expected {expected});"
                   f" first: {[str(p) for p in result.errors[:3]]}")
