@@ -67,7 +67,7 @@ def confirm():
         flash("上传的文件已失效，请重新上传。", "warning")
         return redirect(url_for("banks.upload"))
     result = services.check_against_banks(result)
-    if getattr(result, "answer_mark", None) and not form.marks_checked.data:
+    if result.answer_mark and not form.marks_checked.data:
         db.session.rollback()
         return _preview(pending.filename, result, form,
                         problem=f"答案是按{result.answer_mark}识别的：请逐题核对后勾选“已核对”，再确认导入。")

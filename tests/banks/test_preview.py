@@ -88,3 +88,57 @@ def test_a_workbook_question_names_its_sheet_and_row(db, auth):
     assert "共识别 <strong>59</strong> 题" in page
     assert "判断题 · 工作表“判断题”第 31 行" in page  # the card of the last question names its own row
     assert re.search(r"工作表“单选题”第 10 行</span>", page)  # the rejected card too
+
+
+def red_bank(count: int) -> bytes:
+    """A Word bank whose right options are red and no answer letter is written."""
+    import docx
+    from docx.shared import RGBColor
+
+    document = docx.Document()
+    document.add_paragraph("一、单项选择题（每题2分）")
+    for n in range(1, count + 1):
+        document.add_paragraph(f"{n}．依照{LAWS[n % 4]}，下列关于第 {n} 项规定的说法，正确的是（  ）。")
+        for index, letter in enumerate("ABCD"):
+            run = document.add_paragraph().add_run(f"{letter}．说法{letter}{n}")
+            if index == n % 4:
+                run.font.color.rgb = RGBColor(0xC0, 0, 0)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_answers_read_from_red_text_are_imported_only_once_checked(db, auth):
+    from sqlalchemy import func, select
+
+    from examsite.models import Question
+
+    factories.user("admin", "admin")
+    auth.login("admin", PASSWORD)
+    page = auth.post("/banks/upload", {"file": (io.BytesIO(red_bank(35)), "标红.docx")},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "正确答案按红色字识别" in page and 'name="marks_checked"' in page
+    assert 'class="answer">C<' in page  # question 2's red option
+    upload_id = re.search(r'name="upload_id" type="hidden" value="(\d+)"', page).group(1)
+    refused = auth.post("/banks/confirm", {"upload_id": upload_id, "name": "标红题库"}).get_data(as_text=True)
+    assert "请逐题核对后勾选“已核对”" in refused
+    assert db.session.scalar(select(func.count(Question.id))) == 0
+    done = auth.post("/banks/confirm", {"upload_id": upload_id, "name": "标红题库", "marks_checked": "y"},
+                     follow_redirects=True).get_data(as_text=True)
+    assert "共 35 题" in done
+    answers = db.session.scalars(select(Question.answer).order_by(Question.id)).all()
+    assert answers == ["ABCD"[n % 4] for n in range(1, 36)]
+
+
+def test_cli_import_of_answers_read_from_red_text_needs_marks_checked(db, runner, tmp_path):
+    from sqlalchemy import func, select
+
+    from examsite.models import Question
+
+    path = tmp_path / "标红.docx"
+    path.write_bytes(red_bank(12))
+    refused = runner.invoke(args=["bank", "import", str(path), "--name", "标红"])
+    assert refused.exit_code != 0 and "--marks-checked" in refused.output
+    assert db.session.scalar(select(func.count(Question.id))) == 0
+    done = runner.invoke(args=["bank", "import", str(path), "--name", "标红", "--marks-checked"])
+    assert done.exit_code == 0 and "12 题" in done.output
