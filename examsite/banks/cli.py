@@ -1,10 +1,10 @@
 import json
-from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..cli_files import read_upload
 from ..extensions import db, write_transaction
 from . import services
 from .readers import parse_bank
@@ -12,23 +12,12 @@ from .readers import parse_bank
 bank_cli = AppGroup("bank", help="题库：解析与导入。")
 
 
-def _read(path: str) -> tuple[str, bytes]:
-    """The file's name and bytes; a file over the upload limit is refused before it is read."""
-    file = Path(path)
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    size = file.stat().st_size
-    if limit is not None and size > limit:
-        raise click.ClickException(f"文件有 {size / 1048576:.1f} MB，超过了 {limit / 1048576:g} MB 的上传上限"
-                                   f"（EXAMSITE_UPLOAD_LIMIT_MB）。")
-    return file.name, file.read_bytes()
-
-
 @bank_cli.command("parse")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出题目、错误和警告。")
 def parse_command(file: str, as_json: bool) -> None:
     """Parse FILE (.docx, .txt, .xlsx or .pdf) and report; exit 1 when it has errors."""
-    name, data = _read(file)
+    name, data = read_upload(file)
     result = parse_bank(name, data, current_app.config["MAX_CONTENT_LENGTH"])
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -54,7 +43,7 @@ def parse_command(file: str, as_json: bool) -> None:
 @click.option("--marks-checked", is_flag=True, help="答案按字体标记（如红色字）识别时，确认已逐题核对过。")
 def import_command(file: str, name: str, again: bool, marks_checked: bool) -> None:
     """Import FILE as a new bank NAME: every question, or none when there is any error."""
-    filename, data = _read(file)
+    filename, data = read_upload(file)
     result = parse_bank(filename, data, current_app.config["MAX_CONTENT_LENGTH"])  # before the write lock
     if result.answer_mark and not marks_checked:
         raise click.ClickException(f"没有导入：文件中没有写出答案，答案是按{result.answer_mark}识别的。"

@@ -4,26 +4,15 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from ..cli_files import read_upload
 from ..extensions import db
 from . import services
 from .records import place
 
 roster_cli = AppGroup("roster", help="花名册：检查文件。")
-
-
-def _read(path: str) -> tuple[str, bytes]:
-    """The file's name and bytes; a file over the upload limit is refused before it is read."""
-    file = Path(path)
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    size = file.stat().st_size
-    if limit is not None and size > limit:
-        raise click.ClickException(f"文件有 {size / 1048576:.1f} MB，超过了 {limit / 1048576:g} MB 的上传上限"
-                                   f"（EXAMSITE_UPLOAD_LIMIT_MB），没有读取。")
-    return file.name, file.read_bytes()
 
 
 def _database_exists() -> None:
@@ -112,7 +101,7 @@ def _summary(report: dict) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出人员、单位、层级、错误、警告和说明。")
 def parse_command(file: str, as_json: bool) -> None:
     """Check FILE (.xlsx or .csv) as the roster upload does, without importing; exit 1 on errors."""
-    name, data = _read(file)
+    name, data = read_upload(file)
     _database_exists()
     try:
         plan = services.plan_import(name, data)  # reads units, tiers and staff; writes nothing
