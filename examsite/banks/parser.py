@@ -614,10 +614,15 @@ class Parser:
         perhaps with entries after it on the line), False when it starts a new section of the
         paper (the key answered the section before it), None when it is no heading."""
         heading, rest = _heading_with_entries(original, folded) or (None, None)
+        bare = False
         if heading is None:
             heading = _heading(folded)
             if heading is None:
-                return None
+                # 一、 alone on its line, its entries on the next: the key's next part, in order
+                bare = _BARE_NUMERAL_RE.match(folded.strip().rstrip(":").strip()) is not None
+                if not bare:
+                    return None
+                heading = (None, None, folded.strip().rstrip(":").strip(), False)
         qtype, _, title, part = heading
         region = self.key
         claimed = {group.section for group in region.groups}
@@ -626,6 +631,13 @@ class Parser:
             if draft.section is not None and draft.section not in in_scope:
                 in_scope.append(draft.section)
         free = [s for s in in_scope if s not in claimed]
+        if bare:
+            if not free:
+                return None
+            group = KeyGroup(number, title=title, qtype=self.sections[free[0]].qtype, section=free[0])
+            region.groups.append(group)
+            self.key_field = None
+            return True
         key = _title_key(title)
         section = next((s for s in free if key and self.sections[s].title == key), None)
         if section is None:

@@ -19,17 +19,21 @@ def normalise_fill(text: str) -> str:
 
 
 def parse_fill_answer(text: str, blanks: int) -> tuple[list | None, str | None]:
-    """One answer per blank, split by ； ; 、, alternatives by /.
+    """One answer per blank, split by ； ; (or 、 ， or spaces when that makes the count match),
+    alternatives by /.
 
     Returns (answer, error). An answer per blank is a string, or a list of alternatives.
-    A 、 splits only when that makes the count match: 纪律、规矩 may be one blank's answer.
     """
     folded = fold(text).strip().rstrip("。.")
     parts = re.split(r"\s*;\s*", folded)
-    if len(parts) != blanks:
-        by_comma = re.split(r"\s*[;、]\s*", folded)
-        if len(by_comma) == blanks:
-            parts = by_comma
+    # 、 then ， then spaces split only when that makes the count match: 纪律、规矩 or
+    # 先公后私，克己奉公 may be one blank's answer
+    for separators in (r"\s*[;、]\s*", r"\s*[;、,]\s*", r"\s*[;、,\s]\s*"):
+        if len(parts) == blanks:
+            break
+        split = re.split(separators, folded)
+        if len(split) == blanks:
+            parts = split
     if len(parts) != blanks:
         return None, f"填空题有 {blanks} 处空，答案却有 {len(parts)} 个（多个空的答案用“；”分开）。"
     # Slice the original so full-width characters inside answers are kept as typed.

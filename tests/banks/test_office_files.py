@@ -1,0 +1,105 @@
+"""Banks as discipline-inspection offices mail them to each other, in shapes the other tests do
+not cover: each fixture is built here and read through parse_bank as an upload would be."""
+import pytest
+
+from examsite.banks.readers import parse_bank
+
+from . import documents
+
+SINGLE = [
+    ("留党察看的期限最长不超过（  ）。", ["一年", "二年", "三年", "五年"], "B"),
+    ("受到开除党籍处分的，（  ）内不得重新入党。", ["二年", "三年", "四年", "五年"], "D"),
+    ("根据《中华人民共和国监察法》，（  ）是行使国家监察职能的专责机关。",
+     ["各级人民检察院", "各级监察委员会", "各级纪律检查委员会", "各级审计机关"], "B"),
+    ("根据《中国共产党问责条例》，对党组织的问责方式不包括（  ）。", ["检查", "通报", "改组", "诫勉"], "D"),
+    ("《中华人民共和国公职人员政务处分法》规定，记过的处分期间为（  ）。", ["六个月", "十二个月", "十八个月", "二十四个月"], "B"),
+]
+JUDGE = [
+    ("留党察看的期限最长为三年。", False),
+    ("党员受到留党察看处分期间，没有表决权、选举权和被选举权。", True),
+    ("政务处分中，警告的处分期间为六个月。", True),
+]
+FILL = [
+    ("监察委员会依照法律规定履行____、____、____职责。", ["监督", "调查", "处置"]),
+    ("对党组织的问责方式有：____、____、改组。", ["检查", "通报"]),
+    ("党员受到严重警告处分，____内不得在党内提升职务。", ["一年半"]),
+]
+
+
+def _by_type(result, kind):
+    return [q for q in result.questions if q.type == kind]
+
+
+# -- a key whose parts are headed by a bare 一、 二、 on a line of their own ---------------------
+
+def _paper_with_bare_key_headings(fill_separator: str) -> list[str]:
+    lines = ["纪律处分条例测试题", "单位：________  姓名：________", "一、单项选择题"]
+    lines += [f"{n}．{stem}\nA．{o[0]}  B．{o[1]}  C．{o[2]}  D．{o[3]}" for n, (stem, o, _) in enumerate(SINGLE, 1)]
+    lines.append("二、判断题")
+    lines += [f"{n}．{stem}（  ）" for n, (stem, _) in enumerate(JUDGE, 1)]
+    lines.append("三、填空题")
+    lines += [f"{n}．{stem}" for n, (stem, _) in enumerate(FILL, 1)]
+    lines += ["", "答案", "一、", "、".join(f"{n}、{a}" for n, (_, _, a) in enumerate(SINGLE, 1)),
+              "二、", " ".join(f"{n}、{'√' if a else '×'}" for n, (_, a) in enumerate(JUDGE, 1)), "三、"]
+    lines += [f"{n}、{fill_separator.join(a)}" for n, (_, a) in enumerate(FILL, 1)]
+    return lines
+
+
+@pytest.mark.parametrize("separator", ["，", ",", " ", "　"])
+def test_key_parts_headed_by_a_bare_numeral_and_blanks_apart_by_commas(separator):
+    text = "\n".join(_paper_with_bare_key_headings(separator))
+    result = parse_bank("测试题.txt", text.encode("utf-8"))
+    assert not result.errors, [str(e) for e in result.errors]
+    assert [q.answer for q in _by_type(result, "single")] == [a for _, _, a in SINGLE]
+    assert [q.answer for q in _by_type(result, "judge")] == [a for _, a in JUDGE]
+    assert [q.answer for q in _by_type(result, "fill")] == [a for _, a in FILL]
+    assert [q.stem for q in _by_type(result, "fill")] == [s for s, _ in FILL]
+    assert [q.options for q in _by_type(result, "single")] == [o for _, o, _ in SINGLE]
+    assert len(result.questions) == len(SINGLE) + len(JUDGE) + len(FILL)
+
+
+def test_a_bare_numeral_in_a_key_of_a_paper_without_sections_is_still_an_error():
+    lines = [f"{n}．{stem}\nA．{o[0]}  B．{o[1]}  C．{o[2]}  D．{o[3]}" for n, (stem, o, _) in enumerate(SINGLE, 1)]
+    lines += ["参考答案", "一、", "1-5 BDBDB"]
+    result = parse_bank("卷.txt", "\n".join(lines).encode("utf-8"))
+    assert [str(e) for e in result.errors] == [f"第 {len(SINGLE) * 2 + 2} 行：参考答案中无法识别这一行：“一、”"]
+
+
+def test_bare_numeral_key_headings_in_word_answer_their_sections_in_order():
+    document = documents.new()
+    document.add_paragraph("（一）判断题")
+    for n, (stem, _) in enumerate(JUDGE, 1):
+        document.add_paragraph(f"{n}.{stem}")
+    document.add_paragraph("（二）单项选择题")
+    for n, (stem, o, _) in enumerate(SINGLE, 1):
+        document.add_paragraph(f"{n}.{stem}")
+        document.add_paragraph("\t".join(f"{'ABCD'[k]}.{x}" for k, x in enumerate(o)))
+    document.add_paragraph("参考答案：")
+    document.add_paragraph("（一）")
+    document.add_paragraph("　".join(f"{n}.{'对' if a else '错'}" for n, (_, a) in enumerate(JUDGE, 1)))
+    document.add_paragraph("（二）")
+    document.add_paragraph("1-5：" + "".join(a for _, _, a in SINGLE))
+    result = parse_bank("题.docx", documents.save(document))
+    assert not result.errors, [str(e) for e in result.errors]
+    assert [q.answer for q in _by_type(result, "judge")] == [a for _, a in JUDGE]
+    assert [q.answer for q in _by_type(result, "single")] == [a for _, _, a in SINGLE]
+
+
+# -- several blanks' answers written apart by commas or spaces, inline ------------------------
+
+@pytest.mark.parametrize("separator", ["，", ", ", " "])
+def test_inline_fill_answers_apart_by_commas_or_spaces(separator):
+    lines = []
+    for n, (stem, answer) in enumerate(FILL, 1):
+        lines += [f"({n}){stem}", f"答案：{separator.join(answer)}"]
+    result = parse_bank("填空.txt", "\n".join(lines).encode("utf-8"))
+    assert not result.errors, [str(e) for e in result.errors]
+    assert [q.answer for q in result.questions] == [a for _, a in FILL]
+
+
+def test_a_comma_inside_one_blanks_answer_is_kept():
+    text = ("1．党员廉洁自律规范要求坚持____。\n答案：公私分明，先公后私，克己奉公\n"
+            "2．监察机关履行____、____职责。\n答案：监督，调查，处置\n")
+    result = parse_bank("填空.txt", text.encode("utf-8"))
+    assert [q.answer for q in result.questions] == [["公私分明，先公后私，克己奉公"]]
+    assert [str(e) for e in result.errors] == ["第 3 行：填空题有 2 处空，答案却有 1 个（多个空的答案用“；”分开）。"]
