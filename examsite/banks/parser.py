@@ -82,6 +82,36 @@ TRAILING_PAREN_ANSWER_RE = re.compile(
 # 【解析】 or 解析： inside a key line, after its entries.
 _KEY_EXPLANATION_RE = re.compile(r"[【\[]\s*(?:答案)?解析\s*[】\]]\s*:?|(?:答案)?解析\s*:")
 
+# A field after another on its line: 答案：C　解析：…… 【出处】……, 解析：…… 【出处】…… .
+_LATER_FIELD_RE = re.compile(
+    r"(?P<explanation>[【\[]\s*(?:答案|试题)?解析\s*[】\]]\s*:?|(?:答案|试题)?解析\s*:)"
+    r"|(?P<source>[【\[]\s*(?:出处|法规依据|依据|来源)\s*[】\]]\s*:?|(?:出处|法规依据|依据|来源)\s*:)"
+    r"|(?P<difficulty>[【\[]\s*难度\s*[】\]]\s*:?|难度\s*:)"
+)
+# which later fields a field's text may hand over to (an explanation may well say 依据：…)
+_LATER_FIELDS = {"answer": ("explanation", "source", "difficulty"), "explanation": ("source", "difficulty"),
+                 "source": ("difficulty",), "difficulty": ()}
+
+
+def _fields_of_line(name: str, start: int, folded: str) -> list[tuple[str, int, int]]:
+    """The fields of a labelled line, as (name, start, end) of each value: one, or several when
+    the answer is followed by its 解析 (or 出处, 难度) on the same line."""
+    fields, position = [], start
+    while True:
+        later = next((m for m in _LATER_FIELD_RE.finditer(folded, position)
+                      if m.lastgroup in _LATER_FIELDS[name]
+                      and (m.group(0)[0] in "【[" or m.start() == 0 or folded[m.start() - 1] in " 。.;,")), None)
+        if later is None:
+            fields.append((name, start, len(folded)))
+            return fields
+        end = later.start()
+        while name == "answer" and end > start and folded[end - 1] in " ,;。.":  # 答案：错误，解析：…
+            end -= 1
+        fields.append((name, start, end))
+        name, start = later.lastgroup, later.end()
+        position = start
+
+
 def _field_line(folded: str) -> tuple[str, int] | None:
     """('answer' | 'explanation' | 'source' | 'difficulty', where its value starts) or None."""
     for pattern, name in ((EXPLANATION_RE, "explanation"), (SOURCE_RE, "source"),
@@ -312,8 +342,8 @@ class Parser:
             self._take_stem_text(original[start:], _shift(marks, start))
             return
         if labelled:
-            name, start = labelled
-            self._take_field(name, number, original[start:].strip())
+            for name, start, end in _fields_of_line(*labelled, folded):
+                self._take_field(name, number, original[start:end].strip())
             return
 
         if self.current is not None and self.field in ("stem", "option"):

@@ -103,3 +103,32 @@ def test_a_comma_inside_one_blanks_answer_is_kept():
     result = parse_bank("填空.txt", text.encode("utf-8"))
     assert [q.answer for q in result.questions] == [["公私分明，先公后私，克己奉公"]]
     assert [str(e) for e in result.errors] == ["第 3 行：填空题有 2 处空，答案却有 1 个（多个空的答案用“；”分开）。"]
+
+
+# -- an answer followed by its 解析 (出处, 难度) on the same line -----------------------------
+
+def test_answer_and_explanation_on_one_line():
+    lines = ["单选题"]
+    explanations = ["留党察看分为留党察看一年、留党察看二年。", "《中国共产党纪律处分条例》规定五年内不得重新入党。", None,
+                    "对党组织的问责方式为检查、通报、改组。", None]
+    for n, ((stem, o, a), e) in enumerate(zip(SINGLE, explanations), 1):
+        lines += [f"{n}、{stem}", "".join(f"{'ABCD'[k]}.{x}" for k, x in enumerate(o))]
+        lines.append({1: f"答案：{a}  解析：{e}", 2: f"【答案】{a}【解析】{e}【出处】《中国共产党纪律处分条例》",
+                      4: f"答案：{a}。解析：{e} 难度：易"}.get(n, f"答案：{a}"))
+    lines += ["判断题", f"6、{JUDGE[0][0]}", "答案：错误，解析：最长不超过二年。"]
+    result = parse_bank("单选.txt", "\n".join(lines).encode("utf-8"))
+    assert not result.errors, [str(e) for e in result.errors]
+    assert [q.answer for q in result.questions] == [a for _, _, a in SINGLE] + [False]
+    assert [q.explanation for q in result.questions] == explanations + ["最长不超过二年。"]
+    assert [q.source for q in result.questions][:2] == [None, "《中国共产党纪律处分条例》"]
+    assert [q.difficulty for q in result.questions] == [None, None, None, 1, None, None]
+    assert [q.options for q in result.questions[:5]] == [o for _, o, _ in SINGLE]
+
+
+def test_a_basis_named_inside_an_explanation_stays_in_it():
+    text = ("1．留党察看的期限最长为三年。\n答案：×\n"
+            "解析：依据：《中国共产党纪律处分条例》，留党察看最长不超过二年。\n")
+    result = parse_bank("判断.txt", text.encode("utf-8"))
+    assert not result.errors
+    assert result.questions[0].explanation == "依据：《中国共产党纪律处分条例》，留党察看最长不超过二年。"
+    assert result.questions[0].source is None
