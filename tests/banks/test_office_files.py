@@ -132,3 +132,66 @@ def test_a_basis_named_inside_an_explanation_stays_in_it():
     assert not result.errors
     assert result.questions[0].explanation == "依据：《中国共产党纪律处分条例》，留党察看最长不超过二年。"
     assert result.questions[0].source is None
+
+
+# -- fill blanks drawn in Word as underlined spaces ---------------------------------------------
+
+def _underlined(paragraph, text):
+    run = paragraph.add_run(text)
+    run.underline = True
+    return run
+
+
+def test_fill_blanks_drawn_as_underlined_spaces_in_word():
+    document = documents.new()
+    document.add_paragraph("三、填空题（每空1分）")
+    drawn = ["      ", "\u3000\u3000\u3000", "\t"]
+    for n, (stem, answer) in enumerate(FILL, 1):
+        paragraph = document.add_paragraph(f"{n}．")
+        pieces = stem.split("____")
+        for index, piece in enumerate(pieces):
+            paragraph.add_run(piece)
+            if index < len(pieces) - 1:
+                _underlined(paragraph, drawn[(n + index) % len(drawn)])
+        document.add_paragraph("答案：" + "；".join(answer))
+    result = parse_bank("填空.docx", documents.save(document))
+    assert not result.errors, [str(e) for e in result.errors]
+    assert [q.stem for q in result.questions] == [s for s, _ in FILL]
+    assert [q.answer for q in result.questions] == [a for _, a in FILL]
+
+
+def test_an_underlined_space_inside_an_underlined_answer_is_a_space():
+    document = documents.new()
+    document.add_paragraph(f"1．{SINGLE[0][0]}")
+    for letter, text in zip("ABCD", SINGLE[0][1]):
+        paragraph = document.add_paragraph()
+        if letter == SINGLE[0][2]:
+            for piece in (f"{letter}．", " ", text):
+                run = _underlined(paragraph, piece)
+                run.bold = True
+        else:
+            paragraph.add_run(f"{letter}． {text}")
+    document.add_paragraph(f"2．{SINGLE[1][0]}")
+    for letter, text in zip("ABCD", SINGLE[1][1]):
+        run = document.add_paragraph().add_run(f"{letter}．{text}")
+        run.bold = run.underline = letter == SINGLE[1][2]
+    result = parse_bank("下划线.docx", documents.save(document))
+    assert not result.errors, [str(e) for e in result.errors]
+    assert result.answer_mark == "加粗下划线"
+    assert [q.answer for q in result.questions] == [SINGLE[0][2], SINGLE[1][2]]
+    assert [q.options for q in result.questions] == [SINGLE[0][1], SINGLE[1][1]]
+    assert "_" not in "".join(q.stem for q in result.questions)
+
+
+def test_a_form_line_drawn_with_underlined_spaces_is_furniture():
+    document = documents.new()
+    paragraph = document.add_paragraph("姓名：")
+    _underlined(paragraph, "          ")
+    paragraph.add_run("  单位：")
+    _underlined(paragraph, "              ")
+    document.add_paragraph(f"1．{JUDGE[1][0]}（√）")
+    result = parse_bank("卷.docx", documents.save(document))
+    assert not result.errors, [str(e) for e in result.errors]
+    assert [q.answer for q in result.questions] == [True]
+    assert [w.line for w in result.warnings] == [1]
+    assert "填写栏" in result.warnings[0].message

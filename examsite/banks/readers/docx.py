@@ -116,6 +116,8 @@ def _paragraph_text(p, char_styles: dict | None = None) -> tuple[str, bool, list
             else:
                 walk(child, _NO_MARKS if tag == W + "r" else marks, tag == W + "r")
                 continue
+            if marks & _UNDERLINED and _drawn_blank(text):
+                text = BLANK
             if text:
                 parts.append(text)
                 if marks:
@@ -131,6 +133,17 @@ def _paragraph_text(p, char_styles: dict | None = None) -> tuple[str, bool, list
 RED, BOLD, UNDERLINE, BOLD_UNDERLINE, HIGHLIGHT = "红色字", "加粗", "下划线", "加粗下划线", "突出显示"
 _OFF = {"0", "false", "off", "none"}
 _NO_MARKS: frozenset = frozenset()
+_UNDERLINED = frozenset((UNDERLINE, BOLD_UNDERLINE))
+#: what underlined spaces stand for: a fill blank, as it is typed in text
+BLANK = "____"
+
+
+def _drawn_blank(text: str) -> bool:
+    """A run of underlined spaces (three wide at least) or an underlined tab: a fill blank drawn
+    in Word; one underlined space between underlined words is just a space."""
+    if not text or text.strip() or "\n" in text:
+        return False
+    return "\t" in text or sum(2 if c == "\u3000" else 1 for c in text) >= 3
 _RUN_PROPERTIES = {W + "rStyle": "style", W + "b": "b", W + "u": "u", W + "color": "color",
                    W + "highlight": "highlight", W + "shd": "shd"}
 
