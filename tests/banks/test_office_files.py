@@ -195,3 +195,30 @@ def test_a_form_line_drawn_with_underlined_spaces_is_furniture():
     assert [q.answer for q in result.questions] == [True]
     assert [w.line for w in result.warnings] == [1]
     assert "填写栏" in result.warnings[0].message
+
+
+# -- a PDF whose last page holds only short lines (the key) -------------------------------------
+
+from .test_pdf_banks import writer as chromium_pdf_writer  # noqa: E402,F401 (registers the fixture `writer`)
+
+
+def test_a_pdf_paper_whose_key_page_is_short_lines(writer):
+    """Two pages: the paper, then the key on a page of short lines. The margin is where the
+    paper's lines reach, so the paper's last line is no line wrapped onto 参考答案."""
+    rows = ["<p style='text-align:center'>纪法知识测试</p>", "<p>一、单项选择题</p>"]
+    questions = SINGLE[:4]
+    for n, (stem, o, _) in enumerate(questions, 1):
+        rows.append(f"<p>{n}．{stem}</p>")
+        rows.append("<p>" + "　".join(f"{'ABCD'[k]}．{x}" for k, x in enumerate(o)) + "</p>")
+    rows.append("<p>二、填空题</p>")
+    rows += [f"<p>{n}．{stem}</p>" for n, (stem, _) in enumerate(FILL, 1)]
+    rows += ["<p style='page-break-before:always'>参考答案</p>", "<p>一、</p>",
+             "<p>1-4 " + "".join(a for _, _, a in questions) + "</p>", "<p>二、</p>"]
+    rows += [f"<p>{n}．{'，'.join(a)}</p>" for n, (_, a) in enumerate(FILL, 1)]
+    data = writer.make("".join(rows), footer="<span class='pageNumber'></span>/<span class='totalPages'></span>")
+    result = parse_bank("测试.pdf", data)
+    assert not result.errors, [str(e) for e in result.errors]
+    assert [q.answer for q in _by_type(result, "single")] == [a for _, _, a in questions]
+    assert [q.options for q in _by_type(result, "single")] == [o for _, o, _ in questions]
+    assert [q.answer for q in _by_type(result, "fill")] == [a for _, a in FILL]
+    assert [q.stem for q in _by_type(result, "fill")] == [s for s, _ in FILL]

@@ -487,8 +487,11 @@ def _joined(pages: list[list[_Piece]]) -> list[tuple[int, str]]:
     for column in {p.column for lines in pages for p in lines}:
         blocks = [[p for p in lines if p.column == column] for lines in pages]
         full = [block for block in blocks if len(block) >= 3] or [block for block in blocks if block]
-        margins[column] = (statistics.median(min(p.left for p in block) for block in full),
-                           statistics.median(max(p.right for p in block) for block in full))
+        # where most pages' text reaches: a page of short lines (the key at the end, the last
+        # page of a short paper) does not pull the margin in; a few pages overflowing do not push it out
+        lefts = sorted(min(p.left for p in block) for block in full)
+        rights = sorted(max(p.right for p in block) for block in full)
+        margins[column] = (lefts[(len(lefts) - 1) // 4], rights[len(rights) * 3 // 4 if len(rights) > 1 else 0])
     out: list[list] = []  # [page, text, last piece, first piece]
     for number, lines in enumerate(pages, start=1):
         for piece in lines:
