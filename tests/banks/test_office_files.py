@@ -199,10 +199,10 @@ def test_a_form_line_drawn_with_underlined_spaces_is_furniture():
 
 # -- a PDF whose last page holds only short lines (the key) -------------------------------------
 
-from .test_pdf_banks import writer as chromium_pdf_writer  # noqa: E402,F401 (registers the fixture `writer`)
+from .test_pdf_banks import writer  # noqa: E402,F401 (the Chromium PDF writer fixture, shared)
 
 
-def test_a_pdf_paper_whose_key_page_is_short_lines(writer):
+def test_a_pdf_paper_whose_key_page_is_short_lines(writer):  # noqa: F811 (the fixture imported above)
     """Two pages: the paper, then the key on a page of short lines. The margin is where the
     paper's lines reach, so the paper's last line is no line wrapped onto 参考答案."""
     rows = ["<p style='text-align:center'>纪法知识测试</p>", "<p>一、单项选择题</p>"]
