@@ -4,6 +4,7 @@ EXAMSITE_REQUIRE_ALL=1 turns a missing PostgreSQL or Chromium into a failure ins
 """
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,33 @@ def auth(client):
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# ---- Chromium -----------------------------------------------------------------------------
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+def find_chromium() -> str | None:
+    for candidate in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session, shared by the browser tests and the PDF bank fixtures (Playwright's
+    sync API allows one running instance per thread)."""
+    executable = find_chromium()
+    if executable is None:
+        skip_or_fail("Chromium not found (/usr/bin/chromium): browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    playwright.stop()

@@ -13,8 +13,6 @@ from examsite.banks.readers import pdf as pdf_reader
 from examsite.banks.readers.pdf import ENCRYPTED, SCANNED, read_pages, read_pdf
 from examsite.uploads import UploadError
 
-from ..browser.conftest import CHROMIUM_ARGS, find_chromium
-from ..conftest import skip_or_fail
 
 # -- the banks ---------------------------------------------------------------------------
 
@@ -129,17 +127,8 @@ class PdfWriter:
 
 
 @pytest.fixture(scope="session")
-def writer():
-    executable = find_chromium()
-    if executable is None:
-        skip_or_fail("Chromium not found (/usr/bin/chromium): PDF bank tests skipped")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-    yield PdfWriter(browser)
-    browser.close()
-    playwright.stop()
+def writer(browser):
+    return PdfWriter(browser)
 
 
 PAGE_OF = "第 <span class='pageNumber'></span> 页 共 <span class='totalPages'></span> 页"

@@ -1,38 +1,10 @@
 """A real browser: Debian's chromium driven by Playwright, against the app served on loopback."""
-import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from ..conftest import skip_or_fail
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-
-
-def find_chromium() -> str | None:
-    for candidate in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        skip_or_fail("Chromium not found (/usr/bin/chromium): browser tests skipped")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
+from ..conftest import CHROMIUM_ARGS, find_chromium  # noqa: F401 (the browser fixture is in tests/conftest.py)
 
 @pytest.fixture
 def live_server(app):

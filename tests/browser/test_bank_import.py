@@ -36,7 +36,7 @@ def test_admin_imports_a_word_bank(db, live_server, page, tmp_path, artifacts_di
     login(page, live_server)
     page.get_by_role("link", name="题库", exact=True).click()
     page.get_by_role("link", name="导入题库").click()
-    page.get_by_label("题库文件（.docx、.txt 或 .xlsx）").set_input_files(str(path))
+    page.get_by_label("题库文件（.docx、.txt、.xlsx 或 .pdf）").set_input_files(str(path))
     page.get_by_role("button", name="上传并预览").click()
 
     expect(page.locator("#summary")).to_contain_text("共识别 2 题")
@@ -67,7 +67,7 @@ def test_bank_with_errors_is_shown_with_line_numbers(db, live_server, page, tmp_
     path.write_text("1．题干（ ）\nA．甲\nB．乙\n答案：E\n2．题干二。\n", encoding="gbk")
     login(page, live_server)
     page.goto(f"{live_server}/banks/upload")
-    page.get_by_label("题库文件（.docx、.txt 或 .xlsx）").set_input_files(str(path))
+    page.get_by_label("题库文件（.docx、.txt、.xlsx 或 .pdf）").set_input_files(str(path))
     page.get_by_role("button", name="上传并预览").click()
     errors = page.locator("#errors")
     expect(errors).to_contain_text("第 1 行：答案 E 没有对应的选项（本题只有 A–B）。")
