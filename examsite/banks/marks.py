@@ -5,7 +5,8 @@ The reader (.docx) gives each line the spans of its text set apart by formatting
 (``Line.marks``); the parser records, for each option, the marks that cover all of its text
 (``option_marks``). When the whole bank has been read, ``apply_marks`` takes a mark for the
 answer only when the bank uses it consistently: every choice question without a written answer
-has at least one option of that mark, options of that mark are not most of all options, and
+has at least one option of that mark, options of that mark are not most of all options (red or
+highlighted ones may be, in a bank of 多选题, when most questions leave some unmarked), and
 where a question does write its answer the mark agrees with it. Emphasis in stems is never
 looked at. Otherwise no answer is set and the questions get their usual 没有答案 errors.
 """
@@ -14,6 +15,8 @@ from .parsed import LETTERS, Draft, ParseResult, Problem
 
 #: which mark wins when two are consistent and mark the same options
 PREFERRED = ("红色字", "加粗下划线", "下划线", "突出显示", "加粗")
+#: marks nobody uses for emphasis on options: they may mark most options of a 多选题 bank
+DELIBERATE = ("红色字", "突出显示")
 _IGNORED = set(" \t\u3000。.，,；;、：:！!？?")
 
 
@@ -54,13 +57,25 @@ def apply_marks(drafts: list[Draft], result: ParseResult, inline_answer) -> None
     if not names:
         return
     total = sum(len(d.options) for d in unanswered)
-    consistent = []
+    consistent, too_many = [], []
     for name in names:
         marked = sum(1 for d in unanswered for marks in d.option_marks if name in marks)
         everywhere = all(any(name in marks for marks in d.option_marks) for d in unanswered)
-        if everywhere and marked * 2 <= total and _agrees(name, choice, written):
+        # a mark on every option is how the text looks, not an answer; but red or highlighted
+        # options are no emphasis: a bank of 多选题, where ABCD is often right, marks most of
+        # its options so, leaving some unmarked in most questions
+        picks = sum(1 for d in unanswered if not all(name in marks for marks in d.option_marks))
+        few = marked * 2 <= total or (name in DELIBERATE and marked < total and picks * 2 >= len(unanswered))
+        if everywhere and not few:
+            too_many.append(name)
+        elif everywhere and _agrees(name, choice, written):
             consistent.append(name)
     if not consistent:
+        if too_many:
+            shown = "、".join(sorted(too_many, key=_rank)[:3])
+            result.warnings.append(Problem(0, f"多数题目的全部选项都标有{shown}，不像是标出正确答案，"
+                                              f"没有把它当作正确答案；请在题后写明答案。"))
+            return
         shown = "、".join(sorted(names, key=_rank)[:3])
         result.warnings.append(Problem(0, f"部分选项标有{shown}，但并非每道未写答案的选择题都这样标，"
                                           f"没有把它当作正确答案；请在题后写明答案。"))

@@ -222,3 +222,62 @@ def test_a_pdf_paper_whose_key_page_is_short_lines(writer):  # noqa: F811 (the f
     assert [q.options for q in _by_type(result, "single")] == [o for _, o, _ in questions]
     assert [q.answer for q in _by_type(result, "fill")] == [a for _, a in FILL]
     assert [q.stem for q in _by_type(result, "fill")] == [s for s, _ in FILL]
+
+
+# -- a bank of 多选题 whose right options (most of them) are red or highlighted ------------------
+
+MULTIPLE = [
+    ("《中国共产党纪律处分条例》分则规定的纪律包括（  ）。", ["政治纪律", "组织纪律", "廉洁纪律", "群众纪律", "工作纪律", "生活纪律"], "ABCDEF"),
+    ("根据《中国共产党问责条例》，对党的领导干部的问责方式有（  ）。", ["通报", "诫勉", "组织调整或者组织处理", "纪律处分", "改组"], "ABCD"),
+    ("监察委员会依照法律规定履行的职责有（  ）。", ["监督", "调查", "处置", "审判"], "ABC"),
+    ("《中华人民共和国公职人员政务处分法》规定的政务处分种类包括（  ）。", ["警告", "记过", "留党察看", "降级", "开除"], "ABDE"),
+    ("对党员的纪律处分种类包括（  ）。", ["警告", "严重警告", "撤销党内职务", "留党察看", "开除党籍", "记大过"], "ABCDE"),
+]
+
+
+def _marked_multiple_bank(mark, line_breaks):
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.shared import RGBColor
+
+    document = documents.new()
+    document.add_paragraph("多项选择题")
+    for n, (stem, options, answer) in enumerate(MULTIPLE, 1):
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(f"{n}.{stem}")
+        for index, text in enumerate(options):
+            if line_breaks:
+                run.add_break()
+            else:
+                paragraph = document.add_paragraph()
+            run = paragraph.add_run(f"{'ABCDEFGH'[index]}.{text}")
+            if "ABCDEFGH"[index] in answer:
+                if mark == "红色字":
+                    run.font.color.rgb = RGBColor(0xFF, 0, 0)
+                else:
+                    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    return documents.save(document)
+
+
+@pytest.mark.parametrize("mark,line_breaks", [("红色字", False), ("突出显示", True)])
+def test_a_multiple_choice_bank_marks_most_options_in_red_or_highlight(mark, line_breaks):
+    result = parse_bank("多选.docx", _marked_multiple_bank(mark, line_breaks))
+    assert not result.errors, [str(e) for e in result.errors]
+    assert result.answer_mark == mark
+    assert [q.answer for q in result.questions] == [a for _, _, a in MULTIPLE]
+    assert [q.options for q in result.questions] == [o for _, o, _ in MULTIPLE]
+    assert all(q.type == "multiple" for q in result.questions)
+
+
+def test_every_option_red_is_how_the_text_looks_and_says_so():
+    from docx.shared import RGBColor
+
+    document = documents.new()
+    for n, (stem, options, _) in enumerate(MULTIPLE[:3], 1):
+        document.add_paragraph(f"{n}.{stem}")
+        for index, text in enumerate(options):
+            document.add_paragraph().add_run(f"{'ABCDEFGH'[index]}.{text}").font.color.rgb = RGBColor(0xFF, 0, 0)
+    result = parse_bank("多选.docx", documents.save(document))
+    assert result.answer_mark is None
+    assert [str(e) for e in result.errors] == ["第 1 段：没有答案。", "第 8 段：没有答案。", "第 14 段：没有答案。"]
+    assert [w.message for w in result.warnings] == [
+        "多数题目的全部选项都标有红色字，不像是标出正确答案，没有把它当作正确答案；请在题后写明答案。"]
