@@ -25,6 +25,33 @@ def response_letters(response) -> str:
     return "".join(sorted(set(response.upper())))
 
 
+# B．二年 / D 五年 / ABC（监督、调查、处置）: the letters, then the text of their options
+_LETTERS_THEN_TEXT = re.compile(
+    r"^\s*([A-Ha-h](?:\s*[、,]?\s*[A-Ha-h])*)(?:\s*[.、:]\s*|\s+|\s*(?=\())(\S.*)$")
+_LABEL = re.compile(r"(?<![A-Za-z])[A-Ha-h]\s*[.、:]")
+
+
+def letters_with_their_texts(text: str, options: list[str]) -> str | None:
+    """The letters of an answer that goes on with the text of the options it names (B．二年,
+    ABC（监督、调查、处置）, A．监督 B．调查); None when what follows the letters is anything else."""
+    from ..banks.text import match_key
+
+    match = _LETTERS_THEN_TEXT.match(fold(text).strip().rstrip("。."))
+    if match is None:
+        return None
+    # A．监督 B．调查 C．处置: the letters of the options written out after the first
+    letters = parse_choice_answer(match.group(1) + "".join(m.group(0)[0] for m in _LABEL.finditer(match.group(2))))
+    if letters is None or any(LETTERS.index(letter) >= len(options) for letter in letters):
+        return None
+    rest = match_key(_LABEL.sub("", match.group(2)))
+    for letter in letters:
+        key = match_key(options[LETTERS.index(letter)])
+        if not key or key not in rest:
+            return None
+        rest = rest.replace(key, "", 1)
+    return letters if not rest else None
+
+
 class Lettered(QuestionType):
     has_options = True
     shuffled = True
@@ -45,6 +72,8 @@ class Lettered(QuestionType):
             if not text:
                 report.error(f"选项 {LETTERS[index]} 没有内容。")
         letters = parse_choice_answer(answer_text)
+        if letters is None and options:
+            letters = letters_with_their_texts(answer_text, options)
         name = self.name
         if letters is None:
             report.error(f"答案“{answer_text}”不是选项字母（应为 A–H）。")

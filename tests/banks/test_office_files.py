@@ -281,3 +281,22 @@ def test_every_option_red_is_how_the_text_looks_and_says_so():
     assert [str(e) for e in result.errors] == ["第 1 段：没有答案。", "第 8 段：没有答案。", "第 14 段：没有答案。"]
     assert [w.message for w in result.warnings] == [
         "多数题目的全部选项都标有红色字，不像是标出正确答案，没有把它当作正确答案；请在题后写明答案。"]
+
+
+# -- a choice answer written with the text of its options --------------------------------------
+
+def test_choice_answers_followed_by_their_option_texts():
+    (s1, o1, _), (s2, o2, _) = SINGLE[0], SINGLE[1]
+    stem3, o3, _ = MULTIPLE[2]
+    text = "\n".join([
+        f"1．{s1}", *[f"{'ABCD'[k]}．{x}" for k, x in enumerate(o1)], "答案：B．二年",
+        f"2．{s2}", "　".join(f"{'ABCD'[k]}．{x}" for k, x in enumerate(o2)), "正确答案：D 五年",
+        f"3．{stem3}", *[f"{'ABCD'[k]}．{x}" for k, x in enumerate(o3)], "答案：ABC（监督、调查、处置）",
+        f"4．{stem3}（第二遍）", *[f"{'ABCD'[k]}．{x}" for k, x in enumerate(o3)], "【答案】A．监督 B．调查 C．处置",
+        f"5．{s1}（又一遍）", *[f"{'ABCD'[k]}．{x}" for k, x in enumerate(o1)], "答案：B．一年",
+    ])
+    result = parse_bank("选择.txt", text.encode("utf-8"))
+    assert [(q.type, q.answer) for q in result.questions] == [("single", "B"), ("single", "D"), ("multiple", "ABC"),
+                                                                ("multiple", "ABC")]
+    # the text after the letter is not option B's: the answer is not guessed
+    assert [str(e) for e in result.errors] == ["第 22 行：答案“B．一年”不是选项字母（应为 A–H）。"]
