@@ -300,3 +300,68 @@ def test_choice_answers_followed_by_their_option_texts():
                                                                 ("multiple", "ABC")]
     # the text after the letter is not option B's: the answer is not guessed
     assert [str(e) for e in result.errors] == ["第 22 行：答案“B．一年”不是选项字母（应为 A–H）。"]
+
+
+# -- a key kept as a table, a row per question ------------------------------------------------
+
+KEYED = [("single", "依照《中国共产党纪律处分条例》，党纪处分有几种？", ["三种", "四种", "五种", "六种"], "C"),
+         ("single", "监察机关对涉嫌职务犯罪的，调查终结后移送哪个机关依法审查、提起公诉？",
+          ["公安机关", "人民检察院", "人民法院", "审计机关"], "B"),
+         ("multiple", "监察机关的职责包括（  ）。", ["监督", "调查", "处置", "审判"], "ABC"),
+         ("judge", "党员受到警告处分一年内，不得在党内提升职务。", [], "√"),
+         ("judge", "留置时间可以无限延长。", [], "×")]
+
+
+def _paper_with_key_table(with_types: bool, headed: bool) -> bytes:
+    document = documents.new()
+    document.add_paragraph("纪法知识测试卷")
+    sections = {"single": "一、单项选择题", "multiple": "二、多项选择题", "judge": "三、判断题"}
+    number, last = 0, None
+    for kind, stem, options, _ in KEYED:
+        if kind != last:
+            document.add_paragraph(sections[kind])
+            last, number = kind, 0
+        number += 1
+        document.add_paragraph(f"{number}．{stem}")
+        if options:
+            document.add_paragraph("　".join(f"{l}．{t}" for l, t in zip("ABCD", options)))
+    if headed:
+        document.add_paragraph("参考答案")
+    header = ["题型", "题号", "答案"] if with_types else ["题号", "答案"]
+    table = document.add_table(rows=1, cols=len(header))
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = text
+    number, last = 0, None
+    for whole, (kind, _, _, answer) in enumerate(KEYED, start=1):
+        number = number + 1 if kind == last else 1  # within its section with types, over the paper without
+        last = kind
+        row = table.add_row().cells
+        values = [sections[kind].split("、")[1], str(number), answer] if with_types else [str(whole), answer]
+        for cell, text in zip(row, values):
+            cell.text = text
+    return documents.save(document)
+
+
+@pytest.mark.parametrize("with_types", [True, False])
+@pytest.mark.parametrize("headed", [True, False])
+def test_a_key_kept_as_a_table_of_numbers_and_answers(with_types, headed):
+    result = parse_bank("测试卷.docx", _paper_with_key_table(with_types, headed))
+    assert not result.errors, [str(p) for p in result.errors]
+    assert [q.answer for q in result.questions] == ["C", "B", "ABC", True, False]
+    assert [q.type for q in result.questions] == ["single", "single", "multiple", "judge", "judge"]
+
+
+def test_a_key_table_missing_a_question_names_it():
+    data = _paper_with_key_table(True, headed=True)
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    table = document.tables[0]
+    table._tbl.remove(table.rows[2]._tr)  # the key's row for question 2 of the single-choice part
+    out = io.BytesIO()
+    document.save(out)
+    result = parse_bank("测试卷.docx", out.getvalue())
+    assert len(result.questions) == 4 and len(result.rejected) == 1
+    assert any("第 2 题" in p.message for p in result.errors)

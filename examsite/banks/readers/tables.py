@@ -14,7 +14,8 @@ from ..parser import parse_lines, section_of
 from ..settle import settle
 from ..text import fold
 from .limits import MAX_LINE_CHARS, MAX_LINES, bounded
-from .rows import find_header, row_draft, row_kind
+from ...headers import columns_of
+from .rows import ALIASES, find_header, row_draft, row_kind
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Word allows 63 columns; a gridSpan beyond that is not a table anyone typed
@@ -53,7 +54,7 @@ class TableReader:
         if found is None and self._continues(grid, lines):
             found = (-1, self.last[1])
         if found is None:
-            return None
+            return key_table_lines(grid, len(lines) + 1)
         self._text_before(lines, notes)
         label = "表格" if self.count <= 1 else f"第 {self.seen} 个表格"
         marks = None
@@ -92,6 +93,34 @@ class TableReader:
         for item in rest:
             notes.append(Problem(item.number, f"不是题目，已忽略：“{_clip(item.text.strip())}”"))
             lines[item.number - 1] = Line(item.number, "")
+
+
+def key_table_lines(grid: list[list[str]], first_number: int) -> list[Line] | None:
+    """A key kept as a table, a row per question (题号 | 答案, or 题型 | 题号 | 答案), as the lines
+    a key is typed in: 一、单项选择题 where the 题型 changes, then 1．C. None for another table.
+
+    Read as paragraphs, its cells would come one a paragraph (题号, 答案, 1, C, …), which no key
+    reader can pair up."""
+    for index, cells in enumerate(grid[:HEADER_ROWS]):
+        columns = columns_of(cells, ALIASES)
+        if {"number", "answer"} <= set(columns) <= {"number", "answer", "type"}:
+            break
+    else:
+        return None
+    texts, kind = ["参考答案"], None  # the header row says as much, with a heading above it or not
+    for cells in grid[index + 1:]:
+        def cell(name):
+            position = columns.get(name)
+            return cells[position].strip() if position is not None and position < len(cells) else ""
+
+        if cell("type") and cell("type") != kind:
+            kind = cell("type")
+            texts.append(kind)
+        if cell("number") and cell("answer"):
+            texts.append(f"{cell('number')}．{cell('answer')}")
+        else:
+            texts.append("")  # a blank row: the numbers stay in step with the rows
+    return [bounded(Line(first_number + offset, text), "段") for offset, text in enumerate(texts)]
 
 
 def docx_table_items(table, first_number: int, notes: list[Problem] | None = None):
