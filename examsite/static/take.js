@@ -424,6 +424,21 @@
       if (sec) { changed(sec); }
     }
   });
+  // Answers given before this script ran (a slow line, an old PC) differ from what the page was
+  // served with: send them now, or they would wait for the next change.
+  function differsFromServed(sec) {
+    var inputs = sec.querySelectorAll(".answer-input");
+    for (var i = 0; i < inputs.length; i++) {
+      var el = inputs[i];
+      var boxed = el.type === "checkbox" || el.type === "radio";
+      if (boxed ? el.checked !== el.defaultChecked : el.value !== el.defaultValue) { return true; }
+    }
+    return false;
+  }
+  var served = questions();
+  for (var k = 0; k < served.length; k++) {
+    if (!own(pending, served[k].getAttribute("data-id")) && differsFromServed(served[k])) { changed(served[k]); }
+  }
   var flagBoxes = root.querySelectorAll(".flag");
   for (var f = 0; f < flagBoxes.length; f++) { flagBoxes[f].checked = !!flags[flagBoxes[f].getAttribute("data-id")]; }
 

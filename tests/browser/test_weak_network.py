@@ -150,3 +150,25 @@ def test_review_after_the_test_has_closed(db, live_server, page, artifacts_dir):
         if item["type"] == "judge":
             expect(card.locator(".given")).to_have_text("（未作答）")
     page.screenshot(path=str(artifacts_dir / "review.png"), full_page=True)
+
+
+def test_an_answer_given_before_the_page_script_has_loaded_is_saved(db, live_server, page):
+    """On a slow line the paper shows before take.js arrives; a choice made meanwhile is sent
+    once the script runs, not left until the next change."""
+    factories.bank(fills=0)
+    exam = factories.exam(sections=[{"qtype": "single", "count": 4, "points": 2}], pass_mark=2)
+    factories.examinee("0001")
+    held = []
+    page.route(re.compile(r".*/static/take\.js.*"), lambda route: held.append(route))
+    log_in(page, live_server, "0001", PASSWORD)
+    page.locator("#exams-open").get_by_text(exam.title, exact=True).click()
+    page.get_by_role("button", name="开始答题").click(no_wait_after=True)
+    option = page.locator("#q-2 input.answer-input").nth(1)
+    option.check()
+    expect(page.locator("#q-2 .save-state")).to_have_text("")  # no script yet: nothing sent
+    assert held, "take.js was requested"
+    held[0].continue_()
+    expect(page.locator("#q-2 .save-state")).to_have_text("已保存")
+    db.session.rollback()  # end this thread's snapshot: see what the server committed
+    attempt = db.session.scalar(select(Attempt))
+    assert len(attempt.answers) == 1 and attempt.answers[0].response  # the one choice, made before the script
