@@ -9,12 +9,11 @@ A table whose first rows name no 题干 with an answer, options or a type is no 
 its paragraphs are left to the paragraph reader. Problems name the row: 表格第 5 行 (第 2 个
 表格第 5 行 in a file of several tables), the row as Word counts it, the header being row 1.
 """
-from ..parsed import LETTERS, Line, ParseResult, Problem
+from ...headers import columns_of
+from ..parsed import LETTERS, Line, Problem
 from ..parser import parse_lines, section_of
-from ..settle import settle
 from ..text import fold
 from .limits import MAX_LINE_CHARS, MAX_LINES, bounded
-from ...headers import columns_of
 from .rows import ALIASES, find_header, row_draft, row_kind
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -143,7 +142,6 @@ def table_items(grid: list[list[str]], found, first_number: int, notes: list[Pro
     section row, 二、多项选择题 merged across, changes it)."""
     header_index, columns = found
     declared, points = section
-    has_answers = "answer" in columns
     items: list = []
     for index in range(header_index + 1, len(grid)):
         cells = grid[index]
@@ -164,8 +162,6 @@ def table_items(grid: list[list[str]], found, first_number: int, notes: list[Pro
             items.append(Line(number, ""))
             continue
         draft, problems = row_draft(named, number, place, None if named.get("type") else declared, points)
-        if not problems and has_answers:
-            problems = _errors(draft, place)
         if marks is not None:
             _option_marks(draft, cells, marks[index], columns)
         items.append((draft, problems))
@@ -174,15 +170,6 @@ def table_items(grid: list[list[str]], found, first_number: int, notes: list[Pro
 
 def _only(cells: list[str]) -> str:
     return next(text for text in cells if text)
-
-
-def _errors(draft, place: str) -> list[Problem]:
-    """The errors of settling a row, named by its place; none, and the parser settles it."""
-    scratch = ParseResult()
-    settle(draft, scratch)
-    for problem in scratch.errors:
-        problem.place = place
-    return scratch.errors
 
 
 def _grid(tbl) -> list[list[str]]:
