@@ -24,7 +24,7 @@ from .marks import apply_marks, covering
 from .. import qtypes
 from .parsed import LETTERS, Draft, Line, ParseResult, Problem, Question, Rejected  # noqa: F401 (the parser's vocabulary)
 from .settle import INLINE_CHOICE_RE, INLINE_JUDGE_RE, settle
-from .text import clean, clean_positions, fold, match_key
+from .text import clean, clean_positions, clip, fold, match_key
 
 # A section heading: 一、单项选择题（共8题，每题2分）, （一）判断题, or a bare 【判断题】; a part:
 # 第一部分 单项选择题 (its sections inside keep its type).
@@ -359,9 +359,9 @@ class Parser:
             self._continue(original)
             return
         if self.current is None:
-            self.result.warnings.append(Problem(number, f"未识别为题目，已忽略：“{_clip(original)}”"))
+            self.result.warnings.append(Problem(number, f"未识别为题目，已忽略：“{clip(original)}”"))
         else:
-            self._question_error(number, f"无法识别这一行（不是题干、选项、答案或解析，可能漏写了题号）：“{_clip(original)}”")
+            self._question_error(number, f"无法识别这一行（不是题干、选项、答案或解析，可能漏写了题号）：“{clip(original)}”")
 
     def _enumeration(self, folded: str, chinese) -> bool:
         """A 一、… or （一）… line with no type in it, inside an explanation or source, that does
@@ -403,7 +403,7 @@ class Parser:
         self._warn_furniture(number, original, kind)
 
     def _warn_furniture(self, number: int, original: str, kind: str) -> None:
-        self.result.warnings.append(Problem(number, f"不是题目（{kind}），已忽略：“{_clip(original)}”"))
+        self.result.warnings.append(Problem(number, f"不是题目（{kind}），已忽略：“{clip(original)}”"))
 
     def _take_stem_text(self, text: str, marks=None) -> None:
         text, trailing = _split_trailing_answer(text)
@@ -590,7 +590,7 @@ class Parser:
         if self.key_field == "explanation" and last is not None:
             last.explanation.append(original)
             return True
-        self._error(number, f"参考答案中无法识别这一行：“{_clip(original)}”")
+        self._error(number, f"参考答案中无法识别这一行：“{clip(original)}”")
         return True
 
     def _key_table(self, number: int, original: str, folded: str) -> bool:
@@ -680,7 +680,7 @@ class Parser:
             else:
                 self._end_key()
                 return False
-        group = KeyGroup(number, title=_clip(re.sub(r"\(.*?\)", "", title).strip(" :"), 20) or None,
+        group = KeyGroup(number, title=clip(re.sub(r"\(.*?\)", "", title).strip(" :"), 20) or None,
                          qtype=qtype, section=section)
         region.groups.append(group)
         if rest is not None:
@@ -783,7 +783,3 @@ def _title_key(title: str) -> str:
 def _rejected(draft: Draft) -> Rejected:
     return Rejected(draft.line, "\n".join(part for part in draft.stem if part).strip(),
                     [option.strip() for option in draft.options], draft.answer, draft.place)
-
-
-def _clip(text: str, size: int = 30) -> str:
-    return text if len(text) <= size else text[:size] + "…"

@@ -51,3 +51,8 @@ def fingerprint(stem: str, options: list[str]) -> str:
     """Same for questions that differ only in spacing, width or punctuation."""
     key = match_key(stem) + "|" + "|".join(match_key(option) for option in options)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def clip(text: str, size: int = 30) -> str:
+    """The start of a long text, for quoting it in a message."""
+    return text if len(text) <= size else text[:size] + "…"

@@ -14,7 +14,7 @@ from ...headers import alias_table, columns_of, header_key, stacked
 from ..answers import parse_judge_answer
 from ..parsed import LETTERS, Draft, Problem
 from ..parser import OPTION_LABEL_RE, QUESTION_RE, section_of, split_options
-from ..text import fold
+from ..text import clip, fold
 
 SPELLINGS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "题号", "编号", "序", "试题编号", "题目编号", "题目序号", "NO", "NO."),
@@ -119,14 +119,14 @@ def split_option_cell(text: str) -> tuple[list[str], str | None]:
         options = [_TRAILING.sub("", option) for option in options]
         if len(options) >= 2:
             if not _OPTIONS_HEAD.match(fold(head)):
-                return options, f"选项栏开头的“{_clip(head.strip())}”不在任何选项字母之后。"
+                return options, f"选项栏开头的“{clip(head.strip())}”不在任何选项字母之后。"
             return options, None
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if len(lines) < 2:
         lines = [part for part in _SEPARATORS.split(text) if part]
     if len(lines) >= 2:
         return [_LINE_LABEL.sub("", line, count=1).strip() for line in lines], None
-    return [text], (f"选项“{_clip(text)}”无法拆分成 A、B、C 各项（请写成“A．… B．…”，或每个选项一行）。")
+    return [text], (f"选项“{clip(text)}”无法拆分成 A、B、C 各项（请写成“A．… B．…”，或每个选项一行）。")
 
 
 def row_draft(cells: dict[str, str], line: int, place: str = "", declared: str | None = None,
@@ -147,7 +147,7 @@ def row_draft(cells: dict[str, str], line: int, place: str = "", declared: str |
     if type_text:
         declared = type_of(type_text)
         if declared is None:
-            problem(f"题型“{_clip(type_text)}”无法识别（应为 单选题、多选题、判断题 或 填空题）。")
+            problem(f"题型“{clip(type_text)}”无法识别（应为 单选题、多选题、判断题 或 填空题）。")
     stem = get("stem")
     question = QUESTION_RE.match(fold(stem))
     if question:
@@ -180,7 +180,7 @@ def row_draft(cells: dict[str, str], line: int, place: str = "", declared: str |
         try:
             points = float(fold(get("points")).replace("分", "").strip())
         except ValueError:
-            problem(f"分值“{_clip(get('points'))}”不是数字。")
+            problem(f"分值“{clip(get('points'))}”不是数字。")
     number = get("number")
     draft = Draft(
         line=line, declared=declared, points=points, stem=[stem], options=options,
@@ -242,7 +242,3 @@ def _judge_as_choice(options, answer, declared):
     elif declared != "judge" and (answer is None or parse_judge_answer(answer) is None):
         return options, answer, declared
     return [], {"是": "正确", "否": "错误"}.get(answer, answer), "judge"
-
-
-def _clip(text: str, size: int = 30) -> str:
-    return text if len(text) <= size else text[:size] + "…"

@@ -12,7 +12,7 @@ its paragraphs are left to the paragraph reader. Problems name the row: 表格�
 from ...headers import columns_of
 from ..parsed import LETTERS, Line, Problem
 from ..parser import parse_lines, section_of
-from ..text import fold
+from ..text import clip, fold
 from .limits import MAX_LINE_CHARS, MAX_LINES, bounded
 from .rows import ALIASES, find_header, row_draft, row_kind
 
@@ -90,7 +90,7 @@ class TableReader:
         if not rest or parse_lines(rest, unit="段").questions:
             return  # questions written as paragraphs before the table: the parser reads them
         for item in rest:
-            notes.append(Problem(item.number, f"不是题目，已忽略：“{_clip(item.text.strip())}”"))
+            notes.append(Problem(item.number, f"不是题目，已忽略：“{clip(item.text.strip())}”"))
             lines[item.number - 1] = Line(item.number, "")
 
 
@@ -154,7 +154,7 @@ def table_items(grid: list[list[str]], found, first_number: int, notes: list[Pro
         kind = row_kind(cells, named, columns)
         if kind != "question":
             if kind == "remark":
-                notes.append(Problem(number, f"不是题目，已忽略：“{_clip(_only(cells))}”", place=place))
+                notes.append(Problem(number, f"不是题目，已忽略：“{clip(_only(cells))}”", place=place))
             elif kind == "section":  # the parser sees it too: a key at the end is matched by section
                 declared, points = section_of(fold(_only(cells)))
                 items.append(Line(number, _only(cells)))
@@ -311,7 +311,3 @@ def _option_marks(draft, cells: list[str], spans: list[list], columns: dict[str,
 def _number(element, default: int) -> int:
     value = element.get(W + "val") if element is not None else None
     return int(value) if value is not None and value.isdigit() and 0 < int(value) < 1000 else default
-
-
-def _clip(text: str, size: int = 30) -> str:
-    return text if len(text) <= size else text[:size] + "…"

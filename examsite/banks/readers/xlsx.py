@@ -15,7 +15,7 @@ from ...safe_files import read_xlsx
 from ...uploads import UploadError
 from ..parsed import LETTERS, ParseResult, Problem
 from ..parser import Parser, section_of
-from ..text import fold
+from ..text import clip, fold
 from .limits import XLSX_LIMITS
 from .rows import find_header, row_draft, row_kind, type_of
 
@@ -135,7 +135,7 @@ def _row(parser: Parser, cells: list[str], columns: dict[str, int], line: int, d
         heading = section_of(fold(next(t for t in cells if t)))[0]
         return declared if "type" in columns else heading
     if kind == "remark":  # 注：…, 制表人：… under the table
-        notes.append(Problem(line, f"不是题目，已忽略：“{_clip(next(t for t in cells if t))}”", place=place))
+        notes.append(Problem(line, f"不是题目，已忽略：“{clip(next(t for t in cells if t))}”", place=place))
     if kind == "question":
         parser.add_draft(*row_draft(named, line, place, declared))
     return declared
@@ -152,7 +152,3 @@ def cell_text(value) -> str:
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
     return str(value).strip()
-
-
-def _clip(text: str, size: int = 30) -> str:
-    return text if len(text) <= size else text[:size] + "…"
