@@ -122,15 +122,6 @@ def key_table_lines(grid: list[list[str]], first_number: int) -> list[Line] | No
     return [bounded(Line(first_number + offset, text), "段") for offset, text in enumerate(texts)]
 
 
-def docx_table_items(table, first_number: int, notes: list[Problem] | None = None):
-    """A Word table's questions as parser items, or None when it is not a question table."""
-    grid = _grid(table._tbl)
-    found = find_header(grid[:HEADER_ROWS])
-    if found is None:
-        return None
-    return table_items(grid, found, first_number, [] if notes is None else notes)[0]
-
-
 def table_items(grid: list[list[str]], found, first_number: int, notes: list[Problem], label: str = "表格",
                 section=(None, None), marks: list | None = None) -> tuple[list, tuple]:
     """The rows below a table's header as parser items, one a row so the numbers stay in step:
