@@ -23,7 +23,7 @@ from .furniture import furniture, instruction, notes_heading
 from .marks import apply_marks, covering
 from .. import qtypes
 from .parsed import LETTERS, Draft, Line, ParseResult, Problem, Question, Rejected  # noqa: F401 (the parser's vocabulary)
-from .settle import INLINE_CHOICE_RE, INLINE_JUDGE_RE, settle
+from .settle import INLINE_CHOICE_RE, settle, take_inline
 from .text import clean, clean_positions, clip, fold, match_key
 
 # A section heading: 一、单项选择题（共8题，每题2分）, （一）判断题, or a bare 【判断题】; a part:
@@ -762,12 +762,7 @@ def _split_trailing_answer(text: str) -> tuple[str, str | None]:
 
 def _inline_answer(draft: Draft) -> str | None:
     """The answer written into the stem, （ B ） or （√）, as settle will read it."""
-    stem = "\n".join(part for part in draft.stem if part)
-    pattern = INLINE_CHOICE_RE if draft.options else INLINE_JUDGE_RE
-    found = None
-    for found in pattern.finditer(fold(stem)):
-        pass
-    return stem[found.start(1):found.end(1)] if found else None
+    return take_inline("\n".join(part for part in draft.stem if part), bool(draft.options))[1]
 
 
 def _shift(marks, start: int):

@@ -6,7 +6,6 @@ which type an undeclared question is, and its difficulty.
 """
 from .. import qtypes
 from ..qtypes.base import Report
-from ..qtypes.judge import INLINE_JUDGE_RE  # noqa: F401 (part of this module's vocabulary)
 from ..qtypes.lettered import INLINE_CHOICE_RE  # noqa: F401 (the parser reads it from here)
 from .parsed import Draft, ParseResult, Problem, Question
 from .text import fold
@@ -39,7 +38,7 @@ def settle(draft: Draft, result: ParseResult) -> Question | None:
     answer_text = draft.answer.strip() if draft.answer is not None else None
 
     # An answer written into the stem is taken out, leaving an empty （  ）.
-    stem, inline, reader = _take_inline(stem, bool(options))
+    stem, inline, reader = take_inline(stem, bool(options))
     if inline is not None:
         if answer_text is not None and answer_text.strip() and reader.answers_differ(answer_text, inline):
             error(f"题干中的答案（{inline}）与{_answer_place(draft, result)}不一致。")
@@ -84,7 +83,7 @@ def _decide_type(declared, options, answer_text, stem) -> qtypes.QuestionType | 
     return next((k for k in qtypes.guessed() if k.guess(options, answer_text, stem)), None)
 
 
-def _take_inline(stem: str, has_options: bool) -> tuple[str, str | None, qtypes.QuestionType | None]:
+def take_inline(stem: str, has_options: bool) -> tuple[str, str | None, qtypes.QuestionType | None]:
     """Remove the last inline answer from the stem: the stem, the answer text and the type that
     reads it (the choice types' （ B ） with options, the judge's （√） without)."""
     folded = fold(stem)
