@@ -32,17 +32,6 @@ def columns_of(cells: list[str], aliases: dict[str, str]) -> dict[str, int]:
     return columns
 
 
-def find_header(rows: list[list[str]], aliases: dict[str, str], required: tuple[str, ...],
-                search: int = SEARCH_ROWS) -> tuple[int, dict[str, int]] | None:
-    """(index in ``rows``, column of each field) of the first of the top ``search`` rows that
-    names every ``required`` field, or None."""
-    for index, cells in enumerate(rows[:search]):
-        columns = columns_of(cells, aliases)
-        if all(name in columns for name in required):
-            return index, columns
-    return None
-
-
 def alias_table(spellings: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """{field: (spelling, …)} → {header_key(spelling): field}."""
     return {header_key(spelling): name for name, names in spellings.items() for spelling in names}
