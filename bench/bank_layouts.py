@@ -12,7 +12,6 @@ import io
 import random
 import shutil
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import docx  # noqa: E402
 import openpyxl  # noqa: E402
 
+from bench.bank_import import WORDS, make_docx, timed  # noqa: E402
 from examsite.banks.readers import parse_bank  # noqa: E402
 
-WORDS = list("党员干部纪律规矩监督组织廉洁群众工作生活政治思想国家机关人民法规条例责任问题处分")
 TYPES = [("single", "单项选择题"), ("multiple", "多项选择题"), ("judge", "判断题"), ("fill", "填空题")]
 
 
@@ -71,15 +70,6 @@ def key_at_end_lines(questions: list[dict]) -> list[str]:
                            if kind != "multiple" else
                            "　".join(f"{start + i + 1}.{q['answer']}" for i, q in enumerate(chunk)))
     return lines + key
-
-
-def docx_of_lines(lines: list[str]) -> bytes:
-    document = docx.Document()
-    for line in lines:
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def red_answers(questions: list[dict]) -> bytes:
@@ -169,13 +159,6 @@ def pdf_of(lines: list[str]) -> bytes | None:
     return pdf
 
 
-def timed(label: str, function):
-    start = time.perf_counter()
-    value = function()
-    print(f"{label:<40} {time.perf_counter() - start:6.2f} s")
-    return value
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=5000)
@@ -184,7 +167,7 @@ def main() -> None:
     keyed = key_at_end_lines(questions)
     files = {
         "key-at-end.txt": "\n".join(keyed).encode("gbk"),
-        "key-at-end.docx": timed("build key-at-end .docx (not measured)", lambda: docx_of_lines(keyed)),
+        "key-at-end.docx": timed("build key-at-end .docx (not measured)", lambda: make_docx(keyed)),
         "table.docx": timed("build Word table (not measured)", lambda: word_table(questions)),
         "red-answers.docx": timed("build red-answer .docx (not measured)", lambda: red_answers(questions)),
         "per-type.xlsx": timed("build per-type .xlsx (not measured)", lambda: excel_per_type(questions)),
