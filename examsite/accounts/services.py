@@ -3,15 +3,15 @@ repeated failures) and setting them."""
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import select, update
 
 from ..audit.services import record
 from ..clock import now
 from ..extensions import db, write_transaction
 from ..models import ROLES, User
-from ..models.accounts import NO_PASSWORD, password_matches
+from ..models.accounts import NO_PASSWORD
 from . import throttle
+from .hashing import hash_password, spend_time, verify_password
 from .passwords import password_problem
 from .sessions import end_sessions
 
@@ -26,14 +26,12 @@ class LoginResult:
     message: str | None = None
 
 
-#: checked for unknown usernames and accounts without a password, so that every refusal takes
-#: the time of a real check and tells nothing of which accounts exist
-_DUMMY_HASH = generate_password_hash("examsite-no-such-account")
-
-
 def authenticate(username: str, password: str, address: str, *, max_failures: int, lock_minutes: int) -> LoginResult:
     """Check a login. Each guess is counted for this account and address before the slow check
     (throttle.reserve()); ``max_failures`` wrong ones lock that address for ``lock_minutes``.
+
+    A right password whose hash is older or weaker than today's (hashing.verify_password) gets
+    a new Argon2id hash, made before the write transaction and stored in it.
 
     The caller commits: failure counts must be stored even when the login fails.
     """
@@ -41,15 +39,19 @@ def authenticate(username: str, password: str, address: str, *, max_failures: in
     found = db.session.execute(select(User.id, User.password_hash).where(User.username == username.strip())).first()
     db.session.rollback()  # the password check is slow on purpose: hold no transaction meanwhile
     if found is None:
-        check_password_hash(_DUMMY_HASH, password)
+        spend_time(password)  # unknown names take the time of a real check
         return LoginResult(None, refused)
     locked = throttle.reserve(found.id, address, "密码", max_failures=max_failures, lock_minutes=lock_minutes)
     if locked:
         return LoginResult(None, locked)
     if found.password_hash == NO_PASSWORD:
-        check_password_hash(_DUMMY_HASH, password)
-    correct = password_matches(found.password_hash, password)
+        spend_time(password)  # so do accounts that have no password yet
+    correct, needs_rehash = verify_password(found.password_hash, password)
+    rehashed = hash_password(password) if correct and needs_rehash else None  # slow: before the lock
     write_transaction()
+    if rehashed is not None:  # only over the hash just checked: a password changed meanwhile stays
+        db.session.execute(update(User).where(User.id == found.id, User.password_hash == found.password_hash)
+                           .values(password_hash=rehashed))
     user = db.session.get(User, found.id)
     if not correct:
         return LoginResult(None, throttle.failed(user.id, address, "密码", refused, max_failures=max_failures,

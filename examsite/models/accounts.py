@@ -4,8 +4,8 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..accounts.hashing import hash_password, verify_password
 from ..clock import now
 from ..extensions import db
 
@@ -14,7 +14,7 @@ NO_PASSWORD = "!"
 
 def password_matches(password_hash: str, password: str) -> bool:
     """Whether ``password`` is the one ``password_hash`` was made from; never for NO_PASSWORD."""
-    return password_hash != NO_PASSWORD and check_password_hash(password_hash, password)
+    return password_hash != NO_PASSWORD and verify_password(password_hash, password)[0]
 
 
 #: role → how the interface names it
@@ -57,7 +57,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}.{self.session_epoch or 0}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return password_matches(self.password_hash, password)

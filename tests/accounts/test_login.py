@@ -131,4 +131,4 @@ def test_create_admin_refuses_bad_input_and_changes_nothing(db, runner):
 def test_passwords_are_hashed(db):
     account = factories.user("admin", "admin")
     assert PASSWORD not in account.password_hash
-    assert account.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert account.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")

@@ -73,13 +73,13 @@ def test_a_login_starts_a_new_session_and_csrf_token(db, app):
 def test_parallel_wrong_passwords_are_counted_before_the_slow_check(db, app, monkeypatch):
     factories.user("clerk", "admin")
     checked = []
-    real = services.password_matches
+    real = services.verify_password
 
     def counting(password_hash, password):
         checked.append(password)
         return real(password_hash, password)
 
-    monkeypatch.setattr(services, "password_matches", counting)
+    monkeypatch.setattr(services, "verify_password", counting)
     guessers = [AuthActions(app.test_client()) for _ in range(16)]
     for guesser in guessers:
         guesser.token = csrf_from(guesser.client.get("/login").get_data(as_text=True))
@@ -126,8 +126,8 @@ def test_unknown_names_and_accounts_without_a_password_cost_a_real_check(db, app
     ensure_accounts_for_all()
     db.session.commit()
     hashed = []
-    real = services.check_password_hash
-    monkeypatch.setattr(services, "check_password_hash", lambda h, p: hashed.append(p) or real(h, p))
+    real = services.spend_time
+    monkeypatch.setattr(services, "spend_time", lambda p: hashed.append(p) or real(p))
     for name in ("nobody-here", "0077"):
         reply = AuthActions(app.test_client()).login(name, "some-guess-1", follow_redirects=True)
         assert "用户名或密码错误" in reply.get_data(as_text=True)
