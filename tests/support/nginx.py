@@ -79,7 +79,7 @@ def render_site(port: int, upstreams: list[int], timeouts: dict[str, str] | None
 
 
 class TemporaryNginx:
-    def __init__(self, upstreams: list[int], timeouts: dict[str, str] | None = None):
+    def __init__(self, upstreams: list[int], timeouts: dict[str, str] | None = None, worker_connections: int = 1024):
         self.binary = find_nginx()
         if self.binary is None:
             raise RuntimeError("nginx not found")
@@ -95,7 +95,7 @@ class TemporaryNginx:
             + "daemon off;\nworker_processes 1;\n"
             f"pid {self.root / 'nginx.pid'};\n"
             f"error_log {self.error_log} info;\n"
-            "events { worker_connections 1024; }\n"
+            f"events {{ worker_connections {worker_connections}; }}\n"
             "http {\n"
             "    include /etc/nginx/mime.types;\n"
             "    default_type application/octet-stream;\n"
