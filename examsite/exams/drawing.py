@@ -5,6 +5,7 @@ key, points) with the order its options are shown in. The same seed and pool giv
 paper, so a paper can always be explained.
 """
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import qtypes
@@ -62,23 +63,35 @@ class Pick:
     order: list[int]
 
 
-def choose(sections: list[Section], pool: list[dict], seed: str) -> list[Pick]:
+def accepted(section: Section, ordered: list[dict]) -> list[dict]:
+    """The questions of ``ordered`` that ``section`` accepts, in the same order."""
+    return [q for q in ordered if section.accepts(q)]
+
+
+def choose(sections: list[Section], pool: list[dict], seed: str,
+           candidates: Callable[[Section], list[dict]] | None = None) -> list[Pick]:
     """Draw each section's questions without repeats, and shuffle the options of choice questions.
 
     ``pool`` needs of each question only id, qtype, regulation, difficulty and its options (the
     list, or their number as ``option_count``): at the start of a test everyone draws at once,
     so the stems and keys are read only for the questions drawn. Sorting the pool by id first
-    makes the draw independent of the order the database returned the rows in.
+    makes the draw independent of the order the database returned the rows in. ``candidates``
+    gives a section's accepted questions in id order when the caller keeps them (pool.KeptPool);
+    the paper is the same either way.
     """
     rng = random.Random(seed)
-    ordered = sorted(pool, key=lambda q: q["id"])
+    if candidates is None:
+        ordered = sorted(pool, key=lambda q: q["id"])
+        candidates = lambda section: accepted(section, ordered)  # noqa: E731
     used: set[int] = set()
     picks = []
     for section in sections:
-        candidates = [q for q in ordered if section.accepts(q) and q["id"] not in used]
-        if len(candidates) < section.count:
-            raise ValueError(f"not enough {section.qtype} questions: {len(candidates)} < {section.count}")
-        for question in rng.sample(candidates, section.count):
+        available = candidates(section)
+        if used:
+            available = [q for q in available if q["id"] not in used]
+        if len(available) < section.count:
+            raise ValueError(f"not enough {section.qtype} questions: {len(available)} < {section.count}")
+        for question in rng.sample(available, section.count):
             used.add(question["id"])
             count = question["option_count"] if "option_count" in question else len(question["options"])
             order = list(range(count))

@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from ..audit.services import record
 from ..extensions import db
-from ..models import QUESTION_TYPES, Exam, ExamUnit, PaperPlan, Question, Tier, Unit
+from ..models import QUESTION_TYPES, Exam, ExamUnit, PaperPlan, Tier, Unit
 from .drawing import Section, Shortage, check_plan, choose, freeze
 from .errors import ExamError
 from .grading import ALL_OR_NOTHING, PARTIAL
-from .pool import question_pool
+from .pool import kept_pool, question_pool
 
 MODES = {"all": "全员测试", "sample": "随机抽测"}
 SCORE_SHOWN = {"on_submit": "交卷后立即看到", "after_close": "测试结束后看到", "never": "不向考生显示（以通报为准）"}
@@ -63,12 +63,11 @@ def save_exam(exam: Exam | None, fields: ExamFields, unit_ids: list[int]) -> Exa
 
 
 def draw(sections: list[Section], seed: str) -> list[dict]:
-    """A paper drawn from the questions in use; only the drawn ones are read in full."""
-    picks = choose(sections, question_pool(), seed)
-    rows = db.session.execute(select(
-        Question.id, Question.qtype, Question.stem, Question.options, Question.answer, Question.explanation,
-    ).where(Question.id.in_([pick.question_id for pick in picks]))).all()
-    return freeze(picks, {row.id: row._asdict() for row in rows})
+    """A paper drawn from the questions in use; only the drawn ones are read in full (and kept
+    by the worker, pool.KeptPool)."""
+    pool = kept_pool()
+    picks = choose(sections, pool.questions, seed, pool.candidates)
+    return freeze(picks, pool.full([pick.question_id for pick in picks]))
 
 
 def parse_sections(rows: list[dict]) -> list[Section]:

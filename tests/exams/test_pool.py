@@ -3,7 +3,8 @@ from sqlalchemy import event, select, text
 
 from examsite.banks import services as banks
 from examsite.banks.parser import parse_text
-from examsite.exams import pool
+from examsite.exams import plans, pool
+from examsite.exams.drawing import Section, choose
 from examsite.models import Question, QuestionRevision
 
 from .. import factories
@@ -73,3 +74,47 @@ def test_new_questions_under_old_ids_are_not_taken_for_the_kept_ones(db):
     factories.bank(name="另一题库", singles=0, multiples=0, judges=2, fills=0)
     db.session.commit()
     assert {q["qtype"] for q in pool.question_pool()} == {"judge"}
+
+
+SECTIONS = [Section("single", 3, 2), Section("multiple", 2, 3), Section("single", 2, 1, regulation="纪律处分")]
+
+
+def test_kept_candidates_draw_the_same_papers_as_a_fresh_pool(db):
+    """The sections' candidates a worker keeps change nothing: for every seed the paper is the one
+    drawn from the pool alone, overlapping sections included (no question twice)."""
+    factories.bank(singles=30, multiples=10, judges=0, fills=0)
+    db.session.commit()
+    kept = pool.kept_pool()
+    for n in range(40):
+        seed = f"seed-{n}"
+        with_kept = choose(SECTIONS, kept.questions, seed, kept.candidates)
+        assert with_kept == choose(SECTIONS, list(reversed(kept.questions)), seed)
+        assert len({pick.question_id for pick in with_kept}) == 7
+    assert pool.kept_pool() is kept
+
+
+def test_a_drawn_question_is_read_in_full_once_until_the_bank_changes(db):
+    """Once a worker has a question's text, a start reads only the token; a key fixed afterwards
+    (in the app or by hand in the database) is what the next paper freezes."""
+    factories.bank(singles=5, multiples=0, judges=0, fills=0)
+    db.session.commit()
+    sections = [Section("single", 5, 2)]
+    statements = []
+    record = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        first = plans.draw(sections, "s1")
+        statements.clear()
+        again = plans.draw(sections, "s2")
+        assert len(statements) == 1 and "question_revision" in statements[0]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert {item["answer"] for item in first + again} == {"A"}
+    fixed = db.session.get(Question, first[0]["id"])
+    fixed.answer, fixed.stem = "B", "改正后的题干（  ）"
+    db.session.commit()
+    redrawn = {item["id"]: item for item in plans.draw(sections, "s1")}
+    assert redrawn[fixed.id]["answer"] == "B" and redrawn[fixed.id]["stem"] == "改正后的题干（  ）"
+    db.session.execute(text("UPDATE question SET answer = '\"C\"' WHERE id = :id"), {"id": fixed.id})
+    db.session.commit()
+    assert {item["id"]: item for item in plans.draw(sections, "s1")}[fixed.id]["answer"] == "C"
