@@ -103,6 +103,17 @@ def write_transaction() -> None:
     db.session.connection(execution_options={"sqlite_write": True})
 
 
+def commit_keeping_objects() -> None:
+    """Commit without expiring what the session holds: for a page built right after from what
+    this request has just written, which a plain commit would have read back from the database."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def posts_lock_first(blueprint, except_for: tuple[str, ...] = ()) -> None:
     """Every POST of this blueprint (an admin's change) starts with write_transaction(), before
     it reads: on SQLite, while examinees are saving answers, a change that read first would be

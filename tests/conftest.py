@@ -154,6 +154,14 @@ def csrf_from(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+def started_attempt(response) -> int:
+    """The attempt a press of 开始答题 opened: the start answers with the test page itself."""
+    assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:300])
+    match = re.search(r'<div id="paper" data-page-url="/my/attempts/(\d+)"', response.get_data(as_text=True))
+    assert match, "the answer is not a test page"
+    return int(match.group(1))
+
+
 class AuthActions:
     """Log in through the real login form, keeping the CSRF token for later posts."""
 

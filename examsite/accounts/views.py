@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager, write_transaction
 from ..models import User
@@ -21,7 +22,8 @@ def load_user(session_id: str) -> User | None:
     parsed = parse_session_id(session_id)
     if parsed is None:
         return None
-    user = db.session.get(User, parsed[0])
+    # with his staff record in the same query: every examinee page and login_refusal() need it
+    user = db.session.get(User, parsed[0], options=[joinedload(User.staff)])
     if user is None or user.session_epoch != parsed[1] or login_refusal(user) is not None:
         return None
     return user

@@ -9,6 +9,7 @@ from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import joinedload
 
 from ..clock import now
 from ..extensions import db, write_transaction
@@ -55,12 +56,17 @@ def _status(exam: Exam, attempt: Attempt | None, moment: datetime) -> str:
 
 def start_attempt(exam: Exam, staff: Staff) -> Attempt:
     """Resume the open attempt, or draw a new paper and fix its deadline."""
+    return begin_attempt(exam, staff)[0]
+
+
+def begin_attempt(exam: Exam, staff: Staff) -> tuple[Attempt, bool]:
+    """``start_attempt()``, and whether the attempt was resumed (a new one has no answers yet)."""
     if not takes(exam, staff):
         raise ExamError("您不在这次测试的参加范围内。")
     moment = now()
     latest = latest_attempt(exam, staff)
     if latest is not None and latest.submitted_at is None and not close_if_expired(latest):
-        return latest
+        return latest, True
     if latest is not None and latest.retake_granted_at is None:
         raise ExamError("您已经完成了这次测试。")
     if moment < exam.opens_at:
@@ -77,7 +83,7 @@ def start_attempt(exam: Exam, staff: Staff) -> Attempt:
     )
     db.session.add(attempt)
     db.session.flush()
-    return attempt
+    return attempt, False
 
 
 def own_attempt(attempt_id: int, user_id: int, lock: bool = False) -> Attempt | None:
@@ -138,8 +144,9 @@ def _save_attempt_query():
 def _own_attempt_query(lock: bool, row: bool = False):
     # built once: every autosave runs it
     table = Attempt.__table__.c
-    columns = (table.id, table.submitted_at, table.deadline, table.paper) if row else (Attempt,)
-    query = (select(*columns).join(Staff, Staff.id == Attempt.staff_id).join(User, User.id == Staff.user_id)
+    query = (select(table.id, table.submitted_at, table.deadline, table.paper) if row
+             else select(Attempt).options(joinedload(Attempt.exam, innerjoin=True)))  # every page shows the test
+    query = (query.join(Staff, Staff.id == Attempt.staff_id).join(User, User.id == Staff.user_id)
              .where(Attempt.id == bindparam("attempt_id"), User.id == bindparam("user_id"),
                     User.active.is_(True), User.role == "examinee"))
     return query.with_for_update(of=Attempt.__table__ if row else Attempt) if lock else query

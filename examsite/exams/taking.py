@@ -9,12 +9,13 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .. import qtypes
 from ..accounts.access import role_required
 from ..banks.parsed import LETTERS
 from ..clock import now
-from ..extensions import csrf, db, write_transaction
+from ..extensions import commit_keeping_objects, csrf, db, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam
 from . import assignment, attempts, autosave, plans, save_tokens
 from . import keys
@@ -112,13 +113,19 @@ def start_page(exam_id: int):
 @bp.post("/exams/<int:exam_id>/start")
 @role_required("examinee")
 def start(exam_id: int):
+    """Start (or resume) and answer with the test page itself rather than a redirect to it: at
+    9:00 everyone presses 开始答题 at once, and a second request each would nearly double the
+    morning's load. take.js puts the page's own address (take.paper) in the address bar, so a
+    reload asks for it and never posts again (a browser without history.replaceState offers to
+    post again, which resumes the same attempt)."""
     if not ActionForm().validate_on_submit():
         abort(400)
     write_transaction()
-    exam = db.get_or_404(Exam, exam_id)
+    # with its plans and units in the same query: who takes it and with which plan is asked next
+    exam = db.get_or_404(Exam, exam_id, options=[joinedload(Exam.plans), joinedload(Exam.units)])
     try:
-        attempt = attempts.start_attempt(exam, _staff())
-        db.session.commit()
+        attempt, resumed = attempts.begin_attempt(exam, _staff())
+        commit_keeping_objects()  # the page below is built from what was just written
     except ExamError as error:
         db.session.rollback()
         flash(str(error), "warning")
@@ -126,8 +133,8 @@ def start(exam_id: int):
     except IntegrityError:
         # a second click or another device started it at the same moment: take that attempt
         db.session.rollback()
-        attempt = assignment.latest_attempt(exam, _staff())
-    return redirect(url_for("take.paper", attempt_id=attempt.id))
+        attempt, resumed = assignment.latest_attempt(exam, _staff()), True
+    return test_page(attempt, attempts.responses_of(attempt) if resumed else {})
 
 
 @bp.get("/attempts/<int:attempt_id>")
@@ -137,7 +144,10 @@ def paper(attempt_id: int):
     if attempts.close_if_expired(attempt):
         db.session.commit()
         return redirect(url_for("take.result", attempt_id=attempt.id))
-    responses = attempts.responses_of(attempt)
+    return test_page(attempt, attempts.responses_of(attempt))
+
+
+def test_page(attempt: Attempt, responses: dict):
     return render_template("take/paper.html", attempt=attempt, exam=attempt.exam,
                            questions=examinee_view(attempt.paper), responses=responses,
                            remaining=attempts.remaining_seconds(attempt.deadline), types=QUESTION_TYPES,

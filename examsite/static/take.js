@@ -73,6 +73,12 @@
   var root = document.getElementById("paper");
   if (!root) { return; }
   var saveUrl = root.getAttribute("data-save-url");
+  // 开始答题 answers with this page itself: show its own address, so that a reload asks for
+  // the page and never posts the start form again
+  var pageUrl = root.getAttribute("data-page-url");
+  if (pageUrl && window.history && window.history.replaceState && window.location.pathname !== pageUrl) {
+    try { window.history.replaceState(null, "", pageUrl); } catch (e) { /* the address stays; a reload resumes */ }
+  }
   var resultUrl = root.getAttribute("data-result-url");
   var clockUrl = root.getAttribute("data-clock-url");
   var csrf = root.getAttribute("data-csrf");

@@ -11,7 +11,7 @@ from examsite.models.accounts import NO_PASSWORD
 from examsite.roster.services import import_roster
 
 from .. import factories
-from ..conftest import AuthActions, csrf_from
+from ..conftest import AuthActions, csrf_from, started_attempt
 from ..factories import PASSWORD
 from ..roster.files import csv_bytes
 
@@ -89,8 +89,7 @@ def test_a_forgotten_password_takes_the_liaison_one_click_and_the_attempt_goes_o
     db.session.commit()
     examinee = AuthActions(app.test_client())
     examinee.login("00007", "own-password-1")
-    started = examinee.post(f"/my/exams/{exam.id}/start")
-    attempt_url = started.headers["Location"]
+    attempt_url = f"/my/attempts/{started_attempt(examinee.post(f'/my/exams/{exam.id}/start'))}"
     clock.freeze(clock.now() + timedelta(minutes=10))
 
     liaison = AuthActions(app.test_client())

@@ -12,7 +12,7 @@ from examsite.exams.drawing import Section, draw_paper
 from examsite.models import Answer, Attempt, AuditLog, Question
 
 from .. import factories
-from ..conftest import csrf_from
+from ..conftest import csrf_from, started_attempt
 from ..factories import PASSWORD
 
 START = datetime(2026, 6, 10, 1, 0)  # 09:00 in Beijing
@@ -37,9 +37,7 @@ def start(auth, client, exam):
     """Start (or resume) the test; the test page's save token is kept in ``auth.save_tokens``."""
     page = client.get(f"/my/exams/{exam.id}").get_data(as_text=True)
     auth.token = csrf_from(page)
-    response = auth.post(f"/my/exams/{exam.id}/start")
-    assert response.status_code == 302, response.get_data(as_text=True)
-    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    attempt_id = started_attempt(auth.post(f"/my/exams/{exam.id}/start"))
     save_token_of(auth, client, attempt_id)
     return attempt_id
 

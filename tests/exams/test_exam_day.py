@@ -13,7 +13,7 @@ from examsite.models import AccessCode, Attempt, AuditLog, ExpectedExaminee, Sta
 from examsite.roster.services import import_roster
 
 from .. import factories
-from ..conftest import AuthActions, csrf_from
+from ..conftest import AuthActions, csrf_from, started_attempt
 from ..factories import PASSWORD
 from ..roster.files import csv_bytes
 
@@ -55,8 +55,7 @@ def _enter_with_slip(app, staff_no: str, code: str) -> AuthActions:
 
 
 def _start(person: AuthActions, exam) -> int:
-    started = person.post(f"/my/exams/{exam.id}/start")
-    return int(started.headers["Location"].rsplit("/", 1)[1])
+    return started_attempt(person.post(f"/my/exams/{exam.id}/start"))
 
 
 def _slips(actor: AuthActions, exam, unit_path: str, fmt="xlsx"):

@@ -11,7 +11,7 @@ from examsite.exams import save_tokens
 from examsite.models import Answer, Attempt, User
 
 from .. import factories
-from ..conftest import AuthActions, csrf_from
+from ..conftest import AuthActions, csrf_from, started_attempt
 from ..factories import PASSWORD
 
 START = datetime(2026, 6, 10, 1, 0)
@@ -51,9 +51,8 @@ def test_a_full_attempt_never_shows_a_key(exam, db, client, auth):
     keep(auth.login("0001", PASSWORD, follow_redirects=True))
     page = keep(client.get(f"/my/exams/{exam.id}"))
     auth.token = csrf_from(page.get_data(as_text=True))
-    location = keep(auth.post(f"/my/exams/{exam.id}/start")).headers["Location"]
-    attempt = db.session.get(Attempt, int(location.rsplit("/", 1)[1]))
-    keep(client.get(location))
+    attempt = db.session.get(Attempt, started_attempt(keep(auth.post(f"/my/exams/{exam.id}/start"))))
+    keep(client.get(f"/my/attempts/{attempt.id}"))
     keep(client.get("/my/"))
     for seq, item in enumerate(attempt.paper, start=1):
         response = {"single": "B", "multiple": "AB", "judge": False, "fill": ["不知道"]}[item["type"]]
@@ -84,7 +83,7 @@ def test_an_examinee_cannot_open_or_write_anothers_attempt(exam, db, client, aut
     factories.examinee("0002", "李四")
     auth.login("0001", PASSWORD)
     auth.token = csrf_from(client.get(f"/my/exams/{exam.id}").get_data(as_text=True))
-    mine = int(auth.post(f"/my/exams/{exam.id}/start").headers["Location"].rsplit("/", 1)[1])
+    mine = started_attempt(auth.post(f"/my/exams/{exam.id}/start"))
     question = db.session.get(Attempt, mine).paper[0]["id"]
 
     intruder = AuthActions(app.test_client())
@@ -111,7 +110,7 @@ def test_autosave_needs_a_live_examinee_login(exam, db, client, auth):
     person = factories.examinee("0001")
     auth.login("0001", PASSWORD)
     auth.token = csrf_from(client.get(f"/my/exams/{exam.id}").get_data(as_text=True))
-    attempt_id = int(auth.post(f"/my/exams/{exam.id}/start").headers["Location"].rsplit("/", 1)[1])
+    attempt_id = started_attempt(auth.post(f"/my/exams/{exam.id}/start"))
     question = db.session.get(Attempt, attempt_id).paper[0]["id"]
     token = re.search(r'data-save-token="([^"]+)"', client.get(f"/my/attempts/{attempt_id}").get_data(as_text=True))
 
