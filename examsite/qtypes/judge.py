@@ -2,7 +2,9 @@
 import re
 
 from ..banks.text import fold
-from .base import Mark, QuestionType, ShownOption, judge_label, plain
+from markupsafe import Markup
+
+from .base import FALSE_LABEL, TRUE_LABEL, Mark, QuestionType, ShownOption, input_row, judge_label, plain
 
 JUDGE_TRUE = frozenset({"√", "✓", "✔", "对", "正确", "T"})
 JUDGE_FALSE = frozenset({"×", "✗", "✕", "╳", "X", "错", "错误", "F"})
@@ -39,6 +41,12 @@ class Judge(QuestionType):
 
     def answers_differ(self, a, b):
         return parse_judge_answer(a) != parse_judge_answer(b)
+
+    def inputs_html(self, q, given) -> Markup:
+        chosen = None if given is None else str(given).lower()  # stored true/false; "true" from an old page
+        return Markup("".join(input_row("radio", f"q-{q.id}", value, chosen == value, label,
+                                        "form-check form-check-inline option")
+                              for value, label in (("true", TRUE_LABEL), ("false", FALSE_LABEL))))
 
     def settle(self, stem, options, answer_text, report):
         if options:

@@ -3,7 +3,10 @@ import re
 
 from ..banks.parsed import LETTERS
 from ..banks.text import fold
-from .base import UNANSWERED, Mark, QuestionType, Shape, ShownOption, letters_label, plain, seen_letters
+from markupsafe import Markup
+
+from .base import (UNANSWERED, Mark, QuestionType, Shape, ShownOption, input_row, letters_label, plain,
+                   seen_letters)
 
 # An answer written into the stem: （ B ） （ABCD）.
 INLINE_CHOICE_RE = re.compile(r"\(\s*([A-H](?:\s*[、,]?\s*[A-H])*)\s*\)")
@@ -62,6 +65,11 @@ class Lettered(QuestionType):
 
     def answers_differ(self, a: str, b: str) -> bool:
         return parse_choice_answer(a) != parse_choice_answer(b)
+
+    def inputs_html(self, q, given) -> Markup:
+        kind = "radio" if self.one_letter else "checkbox"
+        return Markup("".join(input_row(kind, f"q-{q.id}", o.value, bool(given) and o.value in given,
+                                        f"{o.label}. {o.text}") for o in q.options))
 
     def settle(self, stem, options, answer_text, report):
         if not options:

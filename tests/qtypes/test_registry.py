@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from examsite import qtypes
+from examsite.exams.taking import ExamineeOption, ExamineeQuestion
 from examsite.banks import services
 from examsite.banks.parsed import Draft
 from examsite.banks.parser import parse_lines, parse_text
@@ -32,7 +33,8 @@ def test_the_four_stored_types_in_display_order_and_choice_declared_only():
 @pytest.mark.parametrize("name", ["single", "multiple", "judge", "fill"])
 def test_each_type_has_a_paper_partial_and_a_response_shape_take_js_reads(name):
     kind = qtypes.get(name)
-    assert (ROOT / "templates" / kind.template).is_file()
+    question = ExamineeQuestion(1, 7, name, "题干", [ExamineeOption("A", "A", "甲")] if kind.has_options else [], 1, 2.0)
+    assert kind.inputs_html(question, None) is not None or (ROOT / "templates" / kind.template).is_file()
     assert kind.response in {"letters", "truth", "text"}
     assert f'"{kind.response}"' in (ROOT / "static" / "take.js").read_text() or kind.response == "letters"
 
@@ -115,3 +117,24 @@ TYPE_LITERAL = re.compile(r"""["'](single|multiple|judge|fill|choice)["'](?!\s*:
 @pytest.mark.parametrize("path", CALLERS)
 def test_no_caller_branches_on_a_type_name(path):
     assert TYPE_LITERAL.findall((ROOT / path).read_text()) == []
+
+
+def test_inputs_written_in_python_escape_the_bank_text_and_show_the_stored_response():
+    """单选、多选、判断 draw their inputs without a template: bank text is escaped, the letters are
+    the bank's (never the key's order), and what was stored is checked again."""
+    options = [ExamineeOption("C", "A", "<script>alert(1)</script>"), ExamineeOption("A", "B", "甲 & 乙")]
+    single = qtypes.get("single").inputs_html(ExamineeQuestion(1, 9, "single", "题", options, 0, 2.0), "A")
+    assert "<script>" not in single and "&lt;script&gt;" in single and "甲 &amp; 乙" in single
+    assert single.count('type="radio" name="q-9"') == 2
+    assert '<input class="form-check-input answer-input" type="radio" name="q-9" id="q-9-A" value="A" checked>' in single
+    assert 'id="q-9-C" value="C">' in single and '<label class="form-check-label" for="q-9-C">A. &lt;script' in single
+    multiple = qtypes.get("multiple").inputs_html(ExamineeQuestion(2, 10, "multiple", "题", options, 0, 2.0), "AC")
+    assert multiple.count('type="checkbox"') == 2 and multiple.count(" checked>") == 2
+    assert qtypes.get("multiple").inputs_html(ExamineeQuestion(2, 10, "multiple", "题", options, 0, 2.0), None).count(
+        "checked") == 0
+    judge = qtypes.get("judge")
+    question = ExamineeQuestion(3, 11, "judge", "题", [], 0, 1.0)
+    for given, checked in ((True, "true"), (False, "false"), ("true", "true"), (None, None)):
+        html = judge.inputs_html(question, given)
+        assert html.count('type="radio" name="q-11"') == 2 and ">正确</label>" in html and ">错误</label>" in html
+        assert (f'value="{checked}" checked>' in html) if checked else "checked" not in html
