@@ -39,17 +39,25 @@ from tests.support.nginx import AppServer, TemporaryNginx  # noqa: E402
 
 # ---- the data ---------------------------------------------------------------------------------
 
-def prepare(url: str, examinees: int, answers: int, bank: int = 5000) -> int:
+#: the key tests.support.nginx.AppServer serves with: access codes are derived from it
+SERVED_SECRET_KEY = "deploy-test-secret"
+
+
+def prepare(url: str, examinees: int, answers: int, bank: int = 5000, codes: bool = False) -> tuple[int, list]:
     """Migrate, then add a bank of ``bank`` questions (each paper draws from all of them), a test
-    open now, and the examinees. Returns the test id."""
+    open now, and the examinees. ``codes``: the examinees have no password but a login slip's
+    one-time code each (抽测 slips). Returns the test id and each examinee's code (or None)."""
     from datetime import timedelta
 
     from flask_migrate import upgrade
+    from sqlalchemy import select
 
     from examsite import create_app
     from examsite.clock import now
     from examsite.extensions import db
     from examsite.models import Exam, PaperPlan, Staff, Tier, Unit, User
+    from examsite.models.accounts import NO_PASSWORD
+    from examsite.sampling.slips import issue_slips
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
@@ -66,7 +74,8 @@ def prepare(url: str, examinees: int, answers: int, bank: int = 5000) -> int:
                                  sections=[{"qtype": "single", "count": answers, "points": 2}]))
         probe = User(username="-", role="examinee", display_name="-")
         probe.set_password(PASSWORD)  # the app's own hash: one for all, the bench measures logins, not setup
-        users = [{"username": f"B{n:05d}", "password_hash": probe.password_hash, "role": "examinee",
+        hashed = NO_PASSWORD if codes else probe.password_hash
+        users = [{"username": f"B{n:05d}", "password_hash": hashed, "role": "examinee",
                   "display_name": f"考生{n}", "active": True, "failed_logins": 0, "created_at": now()}
                  for n in range(examinees)]
         db.session.execute(User.__table__.insert(), users)
@@ -74,8 +83,12 @@ def prepare(url: str, examinees: int, answers: int, bank: int = 5000) -> int:
         db.session.execute(Staff.__table__.insert(), [
             {"staff_no": u["username"], "name": u["display_name"], "unit_id": unit.id, "tier_id": tier.id,
              "user_id": ids[u["username"]], "created_at": now(), "updated_at": now()} for u in users])
+        slips = {}
+        if codes:
+            people = db.session.scalars(select(Staff).order_by(Staff.staff_no)).all()
+            slips = {slip.staff.staff_no: slip.code for slip in issue_slips(exam, people, SERVED_SECRET_KEY)}
         db.session.commit()
-        return exam.id
+        return exam.id, [slips.get(f"B{n:05d}") for n in range(examinees)]
 
 
 PHRASES = ("党员领导干部", "违反中央八项规定精神", "组织纪律", "廉洁纪律", "群众纪律", "工作纪律", "生活纪律", "政治纪律",
@@ -180,15 +193,16 @@ class Phases:
 # ---- one run ----------------------------------------------------------------------------------
 
 def run(name: str, url: str, args) -> None:
-    exam_id = prepare(url, args.examinees, args.answers, args.bank)
+    exam_id, codes = prepare(url, args.examinees, args.answers, args.bank, codes=args.entrance == "code")
     servers = [AppServer(url, options=("-w", str(args.workers), "--threads", str(args.threads)),
                          env={"EXAMSITE_LOG_LEVEL": "warning"}).start() for _ in range(args.servers)]
     nginx = None
     if args.servers > 1 or args.nginx:
-        nginx = TemporaryNginx([s.port for s in servers], worker_connections=args.examinees * 2 + 256).start()
+        # a connection from each examinee and, while his request is under way, one to an app server
+        nginx = TemporaryNginx([s.port for s in servers], worker_connections=args.examinees * 4 + 512).start()
     base = nginx.url if nginx else servers[0].url
     postgres = Postgres(url) if url.startswith("postgresql") else None
-    drivers = Drivers(args.drivers, args.examinees, base, exam_id, args.time_limit)
+    drivers = Drivers(args.drivers, codes, base, exam_id, args.time_limit)
     groups = {"app": [s.process.pid for s in servers], "driver": drivers.pids}
     if postgres:
         groups["postgresql"] = [postgres.postmaster]
@@ -208,6 +222,10 @@ def run(name: str, url: str, args) -> None:
     finally:
         drivers.stop()
         if nginx:
+            complaints = [line.split("] ", 1)[-1][:160] for line in nginx.error_log.read_text(errors="replace").splitlines()
+                          if "[error]" in line or "[alert]" in line or "[crit]" in line]
+            phases.lines.append(f"nginx error log: {len(complaints)} errors" + (
+                f", e.g. {'; '.join(sorted(set(c.split(', client')[0] for c in complaints))[:3])}" if complaints else ""))
             nginx.stop()
         for server in servers:
             server.stop()
@@ -219,7 +237,7 @@ def run(name: str, url: str, args) -> None:
     where = f"{args.servers} gunicorn ({args.workers}×{args.threads} gthread each) behind nginx" if nginx else \
         f"gunicorn {args.workers}×{args.threads} gthread"
     print(f"\n== {name}: {args.examinees} examinees × {args.answers} answers from a bank of "
-          f"{max(args.bank, args.answers)}, pace {args.pace} s, {where}, {args.drivers} driver process(es)")
+          f"{max(args.bank, args.answers)}, entering with a {args.entrance}, pace {args.pace} s, {where}, {args.drivers} driver process(es)")
     print("\n".join(line for line in phases.lines if line))
     if not pace[1]:
         print(f"saves/s ÷ ceiling  {save_rate:.0f} ÷ {ceiling_rate:.0f} = {save_rate / ceiling_rate:.2f}"
@@ -238,6 +256,8 @@ def main() -> None:
     parser.add_argument("--bank", type=int, default=5000, help="questions in the bank the papers are drawn from")
     parser.add_argument("--pace", default="0", help="seconds between an examinee's answers: 0, or a range as 20-60")
     parser.add_argument("--start-spread", type=float, default=30.0, help="seconds over which all press start")
+    parser.add_argument("--entrance", choices=("password", "code"), default="password",
+                        help="log in with a password, or enter with a login slip's one-time code")
     parser.add_argument("--login-concurrency", type=int, default=16, help="logins in flight at once")
     parser.add_argument("--ceiling-requests", type=int, default=25, help="/livez requests per connection")
     parser.add_argument("--drivers", type=int, default=1, help="driver processes (one event loop each)")

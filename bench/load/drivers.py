@@ -31,9 +31,9 @@ async def _phase(examinees: list[Examinee], phase: str, options: dict) -> None:
         raise ValueError(phase)
 
 
-async def _serve(pipe, numbers: list[int], base: str, exam_id: int, timeout: float) -> None:
+async def _serve(pipe, numbers: list[tuple[int, str | None]], base: str, exam_id: int, timeout: float) -> None:
     loop = asyncio.get_running_loop()
-    examinees = [Examinee(n, base, exam_id, Record(), timeout) for n in numbers]
+    examinees = [Examinee(n, base, exam_id, Record(), timeout, code) for n, code in numbers]
     try:
         while True:
             phase, options = await loop.run_in_executor(None, pipe.recv)
@@ -61,14 +61,15 @@ def _main(pipe, numbers, base, exam_id, timeout) -> None:
 
 
 class Drivers:
-    """``count`` driver processes sharing ``examinees`` examinees (number n goes to n % count)."""
+    """``count`` driver processes sharing the examinees (number n goes to n % count); ``codes``
+    has each examinee's one-time code, or None where he logs in with the password."""
 
-    def __init__(self, count: int, examinees: int, base: str, exam_id: int, timeout: float):
+    def __init__(self, count: int, codes: list[str | None], base: str, exam_id: int, timeout: float):
         context = multiprocessing.get_context("spawn")  # no copy of the coordinator's app or connections
         self.pipes, self.processes = [], []
         for d in range(count):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_main, args=(theirs, list(range(d, examinees, count)), base, exam_id,
+            process = context.Process(target=_main, args=(theirs, list(enumerate(codes))[d::count], base, exam_id,
                                                           timeout), daemon=True)
             process.start()
             self.pipes.append(ours)

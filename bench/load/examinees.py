@@ -37,8 +37,8 @@ class Record:
 class Examinee:
     """One person at one browser: a connection of his own, his cookies, where he is in the test."""
 
-    def __init__(self, number: int, base: str, exam_id: int, record: Record, timeout: float):
-        self.number, self.base, self.exam_id, self.record = number, base, exam_id, record
+    def __init__(self, number: int, base: str, exam_id: int, record: Record, timeout: float, code: str | None = None):
+        self.number, self.base, self.exam_id, self.record, self.code = number, base, exam_id, record, code
         # limit=1: one connection, kept alive between requests, as a browser tab does
         self.http = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=1, force_close=False, enable_cleanup_closed=False),
@@ -71,12 +71,16 @@ class Examinee:
         return status, text, location
 
     async def log_in(self) -> None:
-        """Open the login page, log in, open the test's start page (before the test begins)."""
-        status, page, _ = await self.request("login page", "GET", "/login")
+        """Open the login page, log in (or enter with the slip's code), open the test's start
+        page (before the test begins)."""
+        entrance = "/code" if self.code else "/login"
+        status, page, _ = await self.request("login page", "GET", entrance)
         if status != 200:
             return self.record.errors.append(f"login page {status}")
-        form = f"username=B{self.number:05d}&password={PASSWORD}&csrf_token={TOKEN.search(page).group(1)}"
-        status, _, _ = await self.request("login", "POST", "/login", form, FORM)
+        token = TOKEN.search(page).group(1)
+        form = (f"staff_no=B{self.number:05d}&code={self.code}&csrf_token={token}" if self.code
+                else f"username=B{self.number:05d}&password={PASSWORD}&csrf_token={token}")
+        status, _, _ = await self.request("login", "POST", entrance, form, FORM)
         if status != 302:
             return self.record.errors.append(f"login {status}")
         status, page, _ = await self.request("start page", "GET", f"/my/exams/{self.exam_id}")
