@@ -51,7 +51,15 @@ def test_take_reload_and_submit(db, live_server, page, artifacts_dir):
     expect(page.locator(f"#map-{attempt.paper[0]['id']}")).to_have_class(re.compile("answered"))
     page.screenshot(path=str(artifacts_dir / "test-page.png"), full_page=True)
 
+    # 开始答题 answered with the test page itself; its own address is in the address bar, so a
+    # reload asks for the page (GET) and never posts the start form again
+    assert page.url == f"{live_server}/my/attempts/{attempt.id}"
+    documents = []
+    page.on("request", lambda request: documents.append((request.method, request.url))
+            if request.resource_type == "document" else None)
     page.reload()
+    assert documents == [("GET", f"{live_server}/my/attempts/{attempt.id}")]
+    assert len(db.session.scalars(select(Attempt)).all()) == 1
     expect(page.locator("#q-1 input.answer-input").first).to_be_checked()
     expect(page.locator("#q-2 input.answer-input").first).to_be_checked()
     expect(page.locator("#q-3 .flag")).to_be_checked()
