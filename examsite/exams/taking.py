@@ -134,7 +134,7 @@ def start(exam_id: int):
         # a second click or another device started it at the same moment: take that attempt
         db.session.rollback()
         attempt, resumed = assignment.latest_attempt(exam, _staff()), True
-    return test_page(attempt, attempts.responses_of(attempt) if resumed else {})
+    return paper_page(attempt, attempts.responses_of(attempt) if resumed else {})
 
 
 @bp.get("/attempts/<int:attempt_id>")
@@ -144,10 +144,11 @@ def paper(attempt_id: int):
     if attempts.close_if_expired(attempt):
         db.session.commit()
         return redirect(url_for("take.result", attempt_id=attempt.id))
-    return test_page(attempt, attempts.responses_of(attempt))
+    return paper_page(attempt, attempts.responses_of(attempt))
 
 
-def test_page(attempt: Attempt, responses: dict):
+def paper_page(attempt: Attempt, responses: dict):
+    """The test page of an open attempt, with the answers stored so far."""
     return render_template("take/paper.html", attempt=attempt, exam=attempt.exam,
                            questions=examinee_view(attempt.paper), responses=responses,
                            remaining=attempts.remaining_seconds(attempt.deadline), types=QUESTION_TYPES,
