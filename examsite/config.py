@@ -15,11 +15,9 @@ EXAMSITE_TRUSTED_PROXIES  how many reverse proxies (nginx) stand in front and se
                         Secure and Flask-WTF checks its referrer
 EXAMSITE_SECURE_COOKIES   1: cookies are always Secure, whatever the scheme the request seems to have
 """
-import json
 import os
 import secrets
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
 
@@ -121,8 +119,7 @@ def engine_options(url, config) -> dict:
     an error the app answers as 503). SQLite waits for the write lock for its busy timeout
     (extensions.py) and has no statement timeout.
     """
-    # JSON columns (frozen papers above all) keep Chinese as UTF-8, a third of the \uXXXX escapes' size
-    options: dict = {"json_serializer": partial(json.dumps, ensure_ascii=False)}
+    options: dict = {}
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         return options  # one connection (StaticPool): nothing to wait for
     options["pool_timeout"] = config["DB_POOL_TIMEOUT"]
