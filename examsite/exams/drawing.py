@@ -103,7 +103,8 @@ def choose(sections: list[Section], pool: list[dict], seed: str,
 
 def freeze(picks: list[Pick], questions: dict[int, dict]) -> list[dict]:
     """The paper: each picked question as it is now (stem, options, key, explanation), so later
-    edits of the bank never change it. ``questions`` maps ids to full question dicts."""
+    edits of the bank never change it. ``questions`` maps ids to full question dicts (a worker's
+    kept ones, pool.KeptPool: the paper shares their keys, which nothing changes in place)."""
     paper = []
     for pick in picks:
         question = questions[pick.question_id]

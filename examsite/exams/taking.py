@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import qtypes
 from ..accounts.access import role_required
@@ -121,8 +121,8 @@ def start(exam_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     write_transaction()
-    # with its plans and units in the same query: who takes it and with which plan is asked next
-    exam = db.get_or_404(Exam, exam_id, options=[joinedload(Exam.plans), joinedload(Exam.units)])
+    # with its plans (and, in one more query, its units): who takes it and with which plan is asked next
+    exam = db.get_or_404(Exam, exam_id, options=[joinedload(Exam.plans), selectinload(Exam.units)])
     try:
         attempt, resumed = attempts.begin_attempt(exam, _staff())
         commit_keeping_objects()  # the page below is built from what was just written
