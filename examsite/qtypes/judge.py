@@ -1,9 +1,9 @@
 """判断题: a statement, right or wrong. Never shuffled; a response is true or false."""
 import re
 
-from ..banks.text import fold
 from markupsafe import Markup
 
+from ..banks.text import fold
 from .base import FALSE_LABEL, TRUE_LABEL, Mark, QuestionType, ShownOption, input_row, judge_label, plain
 
 JUDGE_TRUE = frozenset({"√", "✓", "✔", "对", "正确", "T"})

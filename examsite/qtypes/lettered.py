@@ -1,10 +1,10 @@
 """What the types answered by option letters share (单选, 多选 and the 选择题 a heading declares)."""
 import re
 
-from ..banks.parsed import LETTERS
-from ..banks.text import fold
 from markupsafe import Markup
 
+from ..banks.parsed import LETTERS
+from ..banks.text import fold
 from .base import (UNANSWERED, Mark, QuestionType, Shape, ShownOption, input_row, letters_label, plain,
                    seen_letters)
 
