@@ -213,7 +213,7 @@ def run(name: str, url: str, args) -> None:
     try:
         logins, _ = phases.run("login", "logins", ("login", "login page", "start page"),
                                concurrency=args.login_concurrency)
-        starts, _ = phases.run("start", "starts", ("start", "paper"), begin=time.monotonic() + 1,
+        starts, _ = phases.run("start", "starts", ("start",), begin=time.monotonic() + 1,
                                spread=args.start_spread, total=args.examinees)
         saves, _ = phases.run("answer", "saves", ("save",), pace=pace, deadline=time.monotonic() + args.time_limit,
                               count=args.saves or args.answers)
