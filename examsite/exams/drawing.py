@@ -48,7 +48,7 @@ def check_plan(sections: list[Section], pool: list[dict]) -> list[Shortage]:
     """Sections that ask for more questions than the pool holds (counting overlaps once)."""
     short, taken = [], set()
     for section in sections:
-        candidates = [q["id"] for q in pool if section.accepts(q) and q["id"] not in taken]
+        candidates = [q["id"] for q in accepted(section, pool) if q["id"] not in taken]
         if len(candidates) < section.count:
             short.append(Shortage(section, len(candidates)))
         taken.update(candidates[:section.count])
