@@ -22,12 +22,8 @@ from examsite.models import Answer, Attempt
 from . import factories
 from .conftest import skip_or_fail
 from .support.nginx import ROOT, AppServer, TemporaryNginx, find_nginx, site_directive
+from .support.pages import ATTEMPT, FORM, QUESTION, SAVE_TOKEN, TOKEN
 from .support.postgres import find_bin_dir
-
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-ATTEMPT = re.compile(r'data-attempt="(\d+)"')
-QUESTION = re.compile(r'<section class="question[^"]*" id="q-\d+" data-id="(\d+)"')
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +73,7 @@ class Examinee:
                                        f"csrf_token={TOKEN.search(page).group(1)}", FORM)
         assert status == 200 and 'data-page-url="/my/attempts/' in page, status  # the test page itself
         # the page's save token (data-save-token; data-csrf on pages before it)
-        token = re.search(r'data-save-token="([^"]+)"', page) or re.search(r'data-csrf="([^"]+)"', page)
+        token = SAVE_TOKEN.search(page) or re.search(r'data-csrf="([^"]+)"', page)
         return int(ATTEMPT.search(page).group(1)), token.group(1), [int(q) for q in QUESTION.findall(page)]
 
     def save(self, attempt: int, token: str, question: int, response: str, seq: int):

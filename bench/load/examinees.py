@@ -8,19 +8,13 @@ event loop holds thousands of idle connections at almost no cost.
 import asyncio
 import json
 import random
-import re
 import time
 from dataclasses import dataclass, field
 
 import aiohttp
 
 PASSWORD = "bench-password-1"
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-ATTEMPT = re.compile(r'data-attempt="(\d+)"')
-SAVE_TOKEN = re.compile(r'data-save-token="([^"]+)"')
-QUESTION = re.compile(r'<section class="question[^"]*" id="q-\d+" data-id="(\d+)"')
-OPTION = re.compile(r'name="q-(\d+)" id="q-\d+-[A-H]" value="([A-H])"')
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+from tests.support.pages import ATTEMPT, FORM, OPTION, QUESTION, SAVE_TOKEN, TOKEN
 
 
 @dataclass
