@@ -166,6 +166,7 @@ class Phases:
             time.sleep(1.1)  # PostgreSQL publishes a backend's counters at most once a second
         after, counters = self.meter.read(), self.postgres.counters() if self.postgres else None
         spent = Meter.spent(before, after)
+        one = unit.removesuffix("s")
         first = record.timings.get(kinds[0], [])
         actions = len(first)
         share = ", ".join(f"{name} {seconds / wall * 100:.0f}%" for name, seconds in spent.items() if seconds > 0.005)
@@ -176,15 +177,16 @@ class Phases:
         if actions:
             per = ", ".join(f"{name} {seconds / actions * 1000:.2f}" for name, seconds in spent.items()
                             if name != "machine" and seconds > 0.005)
-            self.lines.append(f"{'':<8} CPU ms per {unit[:-1] if unit.endswith('s') else unit}: {per}; "
+            self.lines.append(f"{'':<8} CPU ms per {one}: {per}; "
                               f"machine busy {spent['machine'] / actions * 1000:.2f}")
             if counters and counted:
                 commits, wal, syncs = (counters.commits - counted.commits, counters.wal_bytes - counted.wal_bytes,
                                        counters.wal_syncs - counted.wal_syncs)
-                self.lines.append(f"{'':<8} PostgreSQL per {unit[:-1]}: {commits / actions:.2f} commits, "
+                self.lines.append(f"{'':<8} PostgreSQL per {one}: {commits / actions:.2f} commits, "
                                   f"{wal / actions:.0f} WAL bytes, {syncs / actions:.2f} WAL flushes "
                                   f"({syncs / wall:.0f} flushes/s, {commits / wall:.0f} commits/s)")
-        self.lines.append(f"{'':<8} CPU share of 2 cores over the phase: {share}" if share else "")
+        if share:
+            self.lines.append(f"{'':<8} CPU over the phase (100% = one core): {share}")
         if record.errors:
             self.lines.append(f"{'':<8} errors {len(record.errors)}: {'; '.join(sorted(set(record.errors))[:5])}")
         return record, wall
@@ -238,7 +240,7 @@ def run(name: str, url: str, args) -> None:
         f"gunicorn {args.workers}×{args.threads} gthread"
     print(f"\n== {name}: {args.examinees} examinees × {args.answers} answers from a bank of "
           f"{max(args.bank, args.answers)}, entering with a {args.entrance}, pace {args.pace} s, {where}, {args.drivers} driver process(es)")
-    print("\n".join(line for line in phases.lines if line))
+    print("\n".join(phases.lines))
     if not pace[1]:
         print(f"saves/s ÷ ceiling  {save_rate:.0f} ÷ {ceiling_rate:.0f} = {save_rate / ceiling_rate:.2f}"
               if ceiling_rate else "saves/s ÷ ceiling  -")
