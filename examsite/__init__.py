@@ -48,6 +48,9 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .audit.views import bp as audit_bp
     from .banks.views import bp as banks_bp
+    from .campaigns.makeup_views import bp as makeups_bp
+    from .campaigns.report_views import bp as reports_bp
+    from .campaigns.views import bp as campaigns_bp
     from .exams.taking import bp as take_bp
     from .exams.views import bp as exams_bp
     from .main.views import bp as main_bp
@@ -57,7 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     from .sampling.views import bp as draws_bp
 
     for bp in (main_bp, accounts_bp, roster_bp, banks_bp, exams_bp, take_bp, draws_bp, audit_bp, results_bp,
-               notices_bp, users_bp):
+               notices_bp, users_bp, campaigns_bp, reports_bp, makeups_bp):
         app.register_blueprint(bp)
 
 

@@ -20,18 +20,27 @@ class Section:
     points: float
     regulation: str | None = None
     difficulty: int | None = None
+    #: the banks it draws from (a campaign's test draws from the campaign's banks only); None: all
+    banks: tuple[int, ...] | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> "Section":
+        banks = data.get("banks")
         return cls(qtype=data["qtype"], count=int(data["count"]), points=float(data["points"]),
-                   regulation=data.get("regulation") or None, difficulty=data.get("difficulty") or None)
+                   regulation=data.get("regulation") or None, difficulty=data.get("difficulty") or None,
+                   banks=tuple(sorted(int(b) for b in banks)) if banks else None)
 
     def to_json(self) -> dict:
-        return {"qtype": self.qtype, "count": self.count, "points": self.points,
+        data = {"qtype": self.qtype, "count": self.count, "points": self.points,
                 "regulation": self.regulation, "difficulty": self.difficulty}
+        if self.banks:
+            data["banks"] = list(self.banks)
+        return data
 
     def accepts(self, question: dict) -> bool:
         if question["qtype"] != self.qtype:
+            return False
+        if self.banks and question.get("bank_id") not in self.banks:
             return False
         if self.regulation and self.regulation not in (question.get("regulation") or ""):
             return False
@@ -72,7 +81,7 @@ def choose(sections: list[Section], pool: list[dict], seed: str,
            candidates: Callable[[Section], list[dict]] | None = None) -> list[Pick]:
     """Draw each section's questions without repeats, and shuffle the options of choice questions.
 
-    ``pool`` needs of each question only id, qtype, regulation, difficulty and its options (the
+    ``pool`` needs of each question only id, bank_id, qtype, regulation, difficulty and its options (the
     list, or their number as ``option_count``): at the start of a test everyone draws at once,
     so the stems and keys are read only for the questions drawn. Sorting the pool by id first
     makes the draw independent of the order the database returned the rows in. ``candidates``

@@ -45,10 +45,11 @@ def drawable_by_unclosed_tests(question_ids: set[int], moment: datetime) -> set[
     if not sections:
         return set()
     hidden = set()
-    rows = db.session.execute(select(Question.id, Question.qtype, Question.regulation, Question.difficulty)
+    rows = db.session.execute(select(Question.id, Question.bank_id, Question.qtype, Question.regulation,
+                                     Question.difficulty)
                               .where(Question.id.in_(question_ids), Question.retired.is_(False)))
-    for qid, qtype, regulation, difficulty in rows:
-        question = {"qtype": qtype, "regulation": regulation, "difficulty": difficulty}
+    for qid, bank_id, qtype, regulation, difficulty in rows:
+        question = {"bank_id": bank_id, "qtype": qtype, "regulation": regulation, "difficulty": difficulty}
         if any(section.accepts(question) for section in sections):
             hidden.add(qid)
     return hidden

@@ -63,11 +63,12 @@ def kept_pool() -> KeptPool:
     if kept is not None and kept.token == token:
         return kept
     rows = connection.execute(select(
-        Question.id, Question.qtype, Question.regulation, Question.difficulty,
+        Question.id, Question.bank_id, Question.qtype, Question.regulation, Question.difficulty,
         func.json_array_length(Question.options),
     ).where(Question.retired.is_(False)).order_by(Question.id)).all()
-    pool = [{"id": id_, "qtype": qtype, "regulation": regulation, "difficulty": difficulty, "option_count": count}
-            for id_, qtype, regulation, difficulty, count in rows]
+    pool = [{"id": id_, "bank_id": bank_id, "qtype": qtype, "regulation": regulation, "difficulty": difficulty,
+             "option_count": count}
+            for id_, bank_id, qtype, regulation, difficulty, count in rows]
     kept = _kept = KeptPool(token, pool)
     return kept
 

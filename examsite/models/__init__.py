@@ -1,6 +1,7 @@
 """The domain model of examsite (see DESIGN.md), split by feature."""
 from .accounts import ROLES, LoginThrottle, User
 from .audit import AuditLog
+from .campaigns import Campaign, CampaignBank, CampaignPlan, CampaignReport, CampaignUnit, Exemption
 from .banks import QUESTION_TYPES, Bank, BankUpload, Question, QuestionRevision
 from .exams import Answer, Attempt, Exam, ExamUnit, ExpectedExaminee, PaperPlan
 from .notices import Notice
@@ -11,4 +12,5 @@ __all__ = [
     "ROLES", "LoginThrottle", "User", "AuditLog", "QUESTION_TYPES", "Bank", "BankUpload", "Question", "QuestionRevision",
     "Answer", "Attempt", "Exam", "ExamUnit", "ExpectedExaminee", "PaperPlan", "Notice", "DEFAULT_TIERS", "RankTier", "RosterUpload", "Staff", "Tier", "Unit",
     "AccessCode", "Draw", "DrawMember",
+    "Campaign", "CampaignBank", "CampaignPlan", "CampaignReport", "CampaignUnit", "Exemption",
 ]

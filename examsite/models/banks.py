@@ -21,6 +21,8 @@ class Bank(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    #: a unit's own bank, kept by its organiser; None: the district office's
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
 
     questions: Mapped[list["Question"]] = relationship(
         back_populates="bank", order_by="Question.id"

@@ -35,9 +35,18 @@ class Exam(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now)
     #: when the list of who was expected to take the test (ExpectedExaminee) was stored, at its close
     expected_fixed_at: Mapped[datetime | None]
+    #: the campaign (活动) the test belongs to, if any
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
+    #: the unit whose organiser runs the test (a unit's self-test); None: the district office's
+    organiser_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    #: the test this one is the make-up test (补测) of
+    makeup_of_id: Mapped[int | None] = mapped_column(ForeignKey("exam.id"), index=True)
 
     plans: Mapped[list["PaperPlan"]] = relationship(back_populates="exam")
     units: Mapped[list["ExamUnit"]] = relationship()
+    campaign: Mapped["Campaign | None"] = relationship()  # noqa: F821
+    organiser_unit: Mapped["Unit | None"] = relationship()  # noqa: F821
+    makeup_of: Mapped["Exam | None"] = relationship(remote_side="Exam.id")
 
 
 class ExamUnit(db.Model):

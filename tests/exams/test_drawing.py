@@ -79,3 +79,14 @@ def test_choosing_needs_only_the_number_of_options():
     picks = choose(PLAN, light, "abc")
     assert picks == choose(PLAN, questions, "abc")
     assert freeze(picks, {q["id"]: q for q in questions}) == draw_paper(PLAN, questions, "abc")
+
+
+def test_a_section_of_named_banks_draws_only_from_them():
+    pool = [{"id": n, "bank_id": 1 + n % 2, "qtype": "judge", "regulation": None, "difficulty": None,
+             "options": []} for n in range(1, 41)]
+    section = Section("judge", 10, 1, banks=(2,))
+    picks = choose([section], pool, "seed")
+    assert len(picks) == 10 and all(pick.question_id % 2 == 1 for pick in picks)
+    assert check_plan([Section("judge", 21, 1, banks=(2,))], pool)[0].available == 20
+    assert Section.from_json(section.to_json()) == section
+    assert "banks" not in Section("judge", 1, 1).to_json()  # plans of no campaign stay as they were
