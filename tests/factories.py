@@ -151,3 +151,40 @@ def small_test():
     sit(found, people["A3"], right=("single", "multiple"))
     sit(found, people["B1"], right=ALL_TYPES, submit=False)
     return found, people
+
+
+def campaign(title: str = "2026年警示教育月", unit_paths=("城南区/城关镇", "城南区/东岗镇", "城南区/西山镇"),
+             banks=(), opens=None, closes=None, due=None, rule: str = "replace_capped", **settings):
+    """A campaign running now (by the frozen or real clock), for the units at ``unit_paths``,
+    drawing from ``banks``; ``settings`` sets its other columns (band_excellent …)."""
+    from datetime import timedelta
+
+    from examsite.clock import now
+    from examsite.models import Campaign, CampaignBank, CampaignUnit
+
+    moment = now()
+    found = Campaign(title=title, starts_at=opens or moment - timedelta(days=10),
+                     ends_at=closes or moment + timedelta(days=20), report_due=due or moment + timedelta(days=5),
+                     makeup_rule=rule, **settings)
+    db.session.add(found)
+    db.session.flush()
+    for path in unit_paths:
+        db.session.add(CampaignUnit(campaign_id=found.id, unit_id=unit(path).id))
+    for each in banks:
+        db.session.add(CampaignBank(campaign_id=found.id, bank_id=each.id))
+    db.session.flush()
+    db.session.refresh(found)
+    return found
+
+
+def unit_test(found_campaign, unit_path: str, title: str | None = None, **kwargs):
+    """A unit's self-test of ``found_campaign`` for the staff of ``unit_path`` (as exam())."""
+    from examsite.models import ExamUnit
+
+    organiser = unit(unit_path)
+    found = exam(title or f"{organiser.name}{found_campaign.title}测试", **kwargs)
+    found.campaign_id, found.organiser_unit_id = found_campaign.id, organiser.id
+    db.session.add(ExamUnit(exam_id=found.id, unit_id=organiser.id))
+    db.session.flush()
+    db.session.refresh(found)
+    return found
