@@ -7,7 +7,7 @@ from flask import abort
 from sqlalchemy import exists, select
 
 from ..extensions import db
-from ..models import Draw, DrawMember, Exam, Staff
+from ..models import Draw, DrawMember, Exam, ExamMember, Staff
 from ..roster.services import subtree_ids, unit_children
 
 
@@ -42,7 +42,7 @@ def require_staff(user, staff: Staff) -> None:
 
 def exam_concerns(user, exam: Exam, within: set[int] | None = None) -> bool:
     """Whether a test includes any of the user's units: a 全员 test for all units or for a unit
-    above, in or below his tree; a 抽测 that drew anyone of his units."""
+    above, in or below his tree; a 抽测 that drew, or a 补测 that names, anyone of his units."""
     within = units_in_scope(user) if within is None else within
     if within is None:
         return True
@@ -53,6 +53,10 @@ def exam_concerns(user, exam: Exam, within: set[int] | None = None) -> bool:
                  .join(Staff, Staff.id == DrawMember.staff_id)
                  .where(Draw.exam_id == exam.id, Draw.voided_at.is_(None), Staff.unit_id.in_(within)))
         return db.session.scalar(select(exists(drawn))) or False
+    if exam.mode == "named":
+        named = (select(ExamMember.staff_id).join(Staff, Staff.id == ExamMember.staff_id)
+                 .where(ExamMember.exam_id == exam.id, Staff.unit_id.in_(within)))
+        return db.session.scalar(select(exists(named))) or False
     linked = [link.unit_id for link in exam.units]
     if not linked:
         return True

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from ..audit.services import record
 from ..clock import now
 from ..extensions import db
-from ..models import Attempt, Draw, DrawMember, Exam, ExpectedExaminee, PaperPlan, Staff
+from ..models import Attempt, Draw, DrawMember, Exam, ExamMember, ExpectedExaminee, PaperPlan, Staff
 from ..roster.services import subtree_ids, unit_children
 
 
@@ -26,6 +26,9 @@ def takes(exam: Exam, staff: Staff) -> bool:
         return db.session.scalar(drawn) is not None
     if staff.left_at is not None:
         return False
+    if exam.mode == "named":
+        named = select(ExamMember.staff_id).where(ExamMember.exam_id == exam.id, ExamMember.staff_id == staff.id)
+        return db.session.scalar(named) is not None
     if not exam.units:
         return True
     children = unit_children()
@@ -38,13 +41,16 @@ def latest_attempt(exam: Exam, staff: Staff) -> Attempt | None:
 
 
 def expected_staff_query(exam: Exam):
-    """A subquery of the staff a test is for by today's roster: those drawn for a 抽测; for a
-    全员 test everyone of a planned tier in its units (all units when it names none) not marked
-    as left (离岗). Once the test has closed, read ``ExpectedExaminee`` instead (fix_expected())."""
+    """A subquery of the staff a test is for by today's roster: those drawn for a 抽测; those
+    named on a make-up test; for a 全员 test everyone of a planned tier in its units (all units
+    when it names none). Only those of a planned tier and not marked as left (离岗), but for the
+    drawn. Once the test has closed, read ``ExpectedExaminee`` instead (fix_expected())."""
     if exam.mode == "sample":
         return (select(DrawMember.staff_id).join(Draw, Draw.id == DrawMember.draw_id)
                 .where(Draw.exam_id == exam.id, Draw.voided_at.is_(None)))
     query = select(Staff.id).where(Staff.tier_id.in_([plan.tier_id for plan in exam.plans]), Staff.left_at.is_(None))
+    if exam.mode == "named":
+        return query.where(Staff.id.in_(select(ExamMember.staff_id).where(ExamMember.exam_id == exam.id)))
     if exam.units:
         children = unit_children()
         scope = set().union(*(subtree_ids(link.unit_id, children) for link in exam.units))

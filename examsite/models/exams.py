@@ -11,11 +11,12 @@ from ..extensions import db
 
 
 class Exam(db.Model):
-    """A test with a window, taken by every staff member in scope (全员) or by those drawn (抽测)."""
+    """A test with a window, taken by every staff member in scope (全员), by those drawn (抽测), or
+    by the people named on it (a make-up test, 补测: ExamMember)."""
 
     __tablename__ = "exam"
     __table_args__ = (
-        CheckConstraint("mode IN ('all', 'sample')", name="mode_known"),
+        CheckConstraint("mode IN ('all', 'sample', 'named')", name="mode_known"),
         CheckConstraint("closes_at > opens_at", name="window_order"),
         CheckConstraint("score_shown IN ('on_submit', 'after_close', 'never')", name="score_shown_known"),
     )
@@ -23,7 +24,7 @@ class Exam(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
-    #: all = 全员, sample = 抽测
+    #: all = 全员, sample = 抽测, named = the people of ExamMember (补测)
     mode: Mapped[str] = mapped_column(String(10), default="all")
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime]
@@ -56,6 +57,16 @@ class ExamUnit(db.Model):
 
     exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+
+
+class ExamMember(db.Model):
+    """A person named on a test of mode ``named`` (a make-up test: those who failed or missed
+    the first one, the exempt left out)."""
+
+    __tablename__ = "exam_member"
+
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
 
 
 class ExpectedExaminee(db.Model):

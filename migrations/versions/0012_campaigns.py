@@ -1,5 +1,6 @@
 """Campaigns (活动): units taking part, their banks and default plans, reports (报送),
-exemptions; a test's campaign, organising unit and the test it makes up; a unit's own bank.
+exemptions; a test's campaign, organising unit and the test it makes up; a unit's own bank;
+tests of named people (补测, exam_member).
 
 Revision ID: 0012
 Revises: 0011
@@ -110,7 +111,16 @@ def upgrade():
         batch_op.add_column(sa.Column('owner_unit_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_bank_owner_unit_id_unit'), 'unit', ['owner_unit_id'], ['id'])
 
+    op.create_table('exam_member',
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_exam_member_exam_id_exam')),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_exam_member_staff_id_staff')),
+    sa.PrimaryKeyConstraint('exam_id', 'staff_id', name=op.f('pk_exam_member'))
+    )
     with op.batch_alter_table('exam', schema=None) as batch_op:
+        batch_op.drop_constraint('mode_known', type_='check')
+        batch_op.create_check_constraint('mode_known', "mode IN ('all', 'sample', 'named')")
         batch_op.add_column(sa.Column('campaign_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('organiser_unit_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('makeup_of_id', sa.Integer(), nullable=True))
@@ -132,6 +142,9 @@ def downgrade():
         batch_op.drop_column('makeup_of_id')
         batch_op.drop_column('organiser_unit_id')
         batch_op.drop_column('campaign_id')
+        batch_op.drop_constraint('mode_known', type_='check')
+        batch_op.create_check_constraint('mode_known', "mode IN ('all', 'sample')")
+    op.drop_table('exam_member')
 
     with op.batch_alter_table('bank', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_bank_owner_unit_id_unit'), type_='foreignkey')
