@@ -49,6 +49,10 @@ ACTIONS: dict[str, str] = {
     # 通报
     "notice.publish": "发布通报",
     "notice.withdraw": "撤回通报",
+    # 活动 报送
+    "report.submit": "报送成绩汇总表",
+    "report.scan": "上传汇总表扫描件",
+    "report.return": "退回成绩汇总表",
     # 其他
     "demo.load": "载入演示数据",
 }
