@@ -53,6 +53,11 @@ ACTIONS: dict[str, str] = {
     "report.submit": "报送成绩汇总表",
     "report.scan": "上传汇总表扫描件",
     "report.return": "退回成绩汇总表",
+    # 活动：补测与免测
+    "exemption.record": "登记免测",
+    "exemption.remove": "撤销免测",
+    "makeup.create": "新建补测",
+    "makeup.edit": "修改补测",
     # 其他
     "demo.load": "载入演示数据",
 }
