@@ -99,9 +99,10 @@ def store_upload(filename: str, data: bytes, user) -> BankUpload:
 
 
 def import_bank(name: str, filename: str, result: ParseResult, *, description: str | None = None,
-                repeat_ok: bool = True) -> Bank:
+                repeat_ok: bool = True, owner=None) -> Bank:
     """Create a bank holding every parsed question, or raise BankError and add nothing. Unless
-    ``repeat_ok``, a file most of whose questions an active bank already holds is refused."""
+    ``repeat_ok``, a file most of whose questions an active bank already holds is refused.
+    ``owner`` is the unit whose own bank it is (a unit organiser's); None: the district's."""
     name = name.strip()
     if result.errors:
         raise BankError(f"文件有 {len(result.errors)} 处错误，没有导入任何题目。")
@@ -116,13 +117,15 @@ def import_bank(name: str, filename: str, result: ParseResult, *, description: s
         raise BankError("题库名称不能超过 200 个字。")
     if db.session.scalar(select(Bank.id).where(Bank.name == name)):
         raise BankError(f"已有名为“{name}”的题库，请换一个名称。")
-    bank = Bank(name=name, description=description)
+    bank = Bank(name=name, description=description, owner_unit_id=owner.id if owner is not None else None)
     db.session.add(bank)
     db.session.flush()
     db.session.execute(Question.__table__.insert(), [_row(bank.id, q) for q in result.questions])
     counts = count_types(result.questions)
-    record("bank.import", f"导入题库“{name}”（{filename}）：共 {len(result.questions)} 题",
-           target=bank, detail={"filename": filename, "questions": len(result.questions), **counts})
+    whose = f"（{owner.path}的本单位题库）" if owner is not None else ""
+    record("bank.import", f"导入题库“{name}”{whose}（{filename}）：共 {len(result.questions)} 题",
+           target=bank, detail={"filename": filename, "questions": len(result.questions), **counts,
+                                **({"owner_unit": owner.path} if owner is not None else {})})
     return bank
 
 
@@ -155,21 +158,27 @@ def count_types(questions) -> TypeCounts:
 
 # ---- browsing -------------------------------------------------------------------------------
 
-def banks_with_counts() -> list[tuple[Bank, int, int]]:
-    """Each bank with its number of questions in use and retired."""
+def banks_with_counts(bank_ids: list[int] | None = None) -> list[tuple[Bank, int, int]]:
+    """Each bank (of ``bank_ids``; None: all) with its number of questions in use and retired."""
     in_use = func.count(Question.id).filter(Question.retired.is_(False))
     retired = func.count(Question.id).filter(Question.retired.is_(True))
-    rows = db.session.execute(
-        select(Bank, in_use, retired).outerjoin(Bank.questions).group_by(Bank.id).order_by(Bank.id)
-    ).all()
+    query = select(Bank, in_use, retired).outerjoin(Bank.questions).group_by(Bank.id).order_by(Bank.id)
+    if bank_ids is not None:
+        query = query.where(Bank.id.in_(bank_ids))
+    rows = db.session.execute(query).all()
     return [(bank, active or 0, gone or 0) for bank, active, gone in rows]
 
 
 def question_query(*, bank_id: int | None = None, search: str = "", qtype: str = "",
-                   regulation: str = "", difficulty: int | None = None, retired: bool = False):
+                   regulation: str = "", difficulty: int | None = None, retired: bool = False,
+                   bank_ids: list[int] | None = None):
+    """The questions matching the filters; ``bank_ids`` (None: all banks) bounds what a unit
+    organiser may search."""
     query = select(Question).order_by(Question.id).where(Question.retired.is_(retired))
     if bank_id is not None:
         query = query.where(Question.bank_id == bank_id)
+    if bank_ids is not None:
+        query = query.where(Question.bank_id.in_(bank_ids))
     if search:
         query = query.where(Question.stem.like(f"%{search}%"))
     if qtype:
@@ -186,11 +195,13 @@ def regulation_name(source: str) -> str:
     return re.split(r"\s|第[一二三四五六七八九十百零\d]+[条章]|总纲", source.strip("《》 "), maxsplit=1)[0].strip("《》")
 
 
-def regulations(bank_id: int | None = None) -> list[str]:
+def regulations(bank_id: int | None = None, bank_ids: list[int] | None = None) -> list[str]:
     """The regulations questions come from, for filters."""
     query = select(Question.regulation).where(Question.regulation.is_not(None)).distinct()
     if bank_id is not None:
         query = query.where(Question.bank_id == bank_id)
+    if bank_ids is not None:
+        query = query.where(Question.bank_id.in_(bank_ids))
     return sorted({regulation_name(source) for source in db.session.scalars(query)} - {""})
 
 
@@ -232,7 +243,7 @@ def update_question(question: Question, edit: QuestionEdit) -> Question:
     after = _snapshot(question)
     changed = sorted(key for key in after if after[key] != before[key])
     if changed:
-        record("question.edit", f"修改题目 #{question.id}（{'、'.join(changed)}）", target=question,
+        record("question.edit", f"修改题目 #{question.id}{unit_bank(question.bank)}（{'、'.join(changed)}）", target=question,
                detail={"before": before, "after": after})
     return question
 
@@ -247,7 +258,18 @@ def set_retired(question: Question, retired: bool) -> None:
         return
     question.retired = retired
     verb = "停用" if retired else "恢复"
-    record(f"question.{'retire' if retired else 'restore'}", f"{verb}题目 #{question.id}", target=question)
+    record(f"question.{'retire' if retired else 'restore'}", f"{verb}题目 #{question.id}{unit_bank(question.bank)}",
+           target=question)
+
+
+def unit_bank(bank: Bank, named: bool = True) -> str:
+    """（城南区/城关镇的本单位题库“…”） for a unit's own bank, in audit lines; "" for the district's."""
+    if bank.owner_unit_id is None:
+        return ""
+    from ..models import Unit
+
+    name = f"“{bank.name}”" if named else ""
+    return f"（{db.session.get(Unit, bank.owner_unit_id).path}的本单位题库{name}）"
 
 
 def in_use_count(bank: Bank) -> int:
@@ -263,7 +285,7 @@ def retire_bank(bank: Bank) -> int:
     if not ids:
         raise BankError(f"题库“{bank.name}”中没有在用的题目。")
     _set_retired(ids, True)
-    record("bank.retire", f"停用题库“{bank.name}”：{len(ids)} 道题", target=bank, detail={"question_ids": ids})
+    record("bank.retire", f"停用题库“{bank.name}”{unit_bank(bank, named=False)}：{len(ids)} 道题", target=bank, detail={"question_ids": ids})
     return len(ids)
 
 
@@ -289,7 +311,7 @@ def restore_bank(bank: Bank) -> int:
     if not ids:
         raise BankError(f"题库“{bank.name}”中没有可以恢复的题目。")
     _set_retired(ids, False)
-    record("bank.restore", f"恢复题库“{bank.name}”：{len(ids)} 道题", target=bank, detail={"question_ids": ids})
+    record("bank.restore", f"恢复题库“{bank.name}”{unit_bank(bank, named=False)}：{len(ids)} 道题", target=bank, detail={"question_ids": ids})
     return len(ids)
 
 

@@ -1,12 +1,23 @@
+"""题库 pages. The admin keeps every bank. A unit organiser (liaison) sees the banks of the
+campaigns his units take part in, read-only and with keys hidden while a test can draw them
+(exams/keys.py), and keeps his own units' banks: imports, edits and retires them
+(campaigns.access.banks_seen_by / keeps_bank). A bank he may not change is a 404 on every
+write, as one he may not see is on every page."""
 import io
 
 from flask import (
     Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
 )
 from flask_login import current_user
+from wtforms import SelectField
+
 from ..accounts.access import role_required
+from ..accounts.scope import units_in_scope
+from ..campaigns.access import banks_seen_by, keeps_bank
+from ..exams.keys import HIDDEN_NOTE, questions_with_hidden_keys, without_key
 from ..extensions import db, posts_lock_first, write_transaction
-from ..models import QUESTION_TYPES, Bank, BankUpload, Question
+from ..models import QUESTION_TYPES, Bank, BankUpload, Question, Unit
+from ..roster.services import tree_rows
 from . import services
 from .display import shown
 from .preview import preview_items
@@ -20,14 +31,48 @@ bp = Blueprint("banks", __name__, url_prefix="/banks")
 posts_lock_first(bp, except_for=("banks.upload", "banks.confirm"))
 
 
+class UnitBankConfirmForm(BankConfirmForm):
+    """The confirm form of a unit organiser: whose own bank it becomes (a unit of his tree)."""
+    owner_unit_id = SelectField("本单位题库归属", coerce=int)
+
+
+def _confirm_form(**kwargs) -> BankConfirmForm:
+    if current_user.role == "admin":
+        return BankConfirmForm(**kwargs)
+    form = UnitBankConfirmForm(**kwargs)
+    within = units_in_scope(current_user)
+    form.owner_unit_id.choices = [(unit.id, "　" * depth + unit.name) for unit, depth in tree_rows() if unit.id in within]
+    if form.owner_unit_id.data is None:
+        form.owner_unit_id.data = current_user.unit_id
+    return form
+
+
+def _seen(bank_id: int) -> Bank:
+    """The bank, if the user may open it; else 404."""
+    bank = db.get_or_404(Bank, bank_id)
+    seen = banks_seen_by(current_user)
+    if seen is not None and bank.id not in seen:
+        abort(404)
+    return bank
+
+
+def _kept(bank: Bank) -> Bank:
+    """The bank, if the user may change it; else 404 (a district bank to a unit organiser)."""
+    if not keeps_bank(current_user, bank):
+        abort(404)
+    return bank
+
+
 @bp.get("/")
-@role_required("admin")
+@role_required("admin", "liaison")
 def index():
-    return render_template("banks/index.html", banks=services.banks_with_counts())
+    banks = services.banks_with_counts(banks_seen_by(current_user))
+    return render_template("banks/index.html", banks=[(bank, active, retired, keeps_bank(current_user, bank))
+                                                      for bank, active, retired in banks])
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@role_required("admin")
+@role_required("admin", "liaison")
 def upload():
     form = BankUploadForm()
     if form.validate_on_submit():
@@ -42,17 +87,25 @@ def upload():
         if not result.errors:
             pending = services.store_upload(filename, data, current_user)
             db.session.commit()
-            confirm = BankConfirmForm(upload_id=pending.id, name=filename.rsplit(".", 1)[0])
+            confirm = _confirm_form(formdata=None, upload_id=pending.id, name=filename.rsplit(".", 1)[0])
         return _preview(filename, result, confirm)
     return render_template("banks/upload.html", form=form, columns=XLSX_COLUMNS)
 
 
-@bp.post("/confirm")
-@role_required("admin")
-def confirm():
-    form = BankConfirmForm()
-    upload_id = int(form.upload_id.data or 0) if str(form.upload_id.data or "0").isdigit() else 0
+def _pending(upload_id: int) -> BankUpload | None:
+    """The upload waiting for confirmation; a unit organiser's own only."""
     pending = db.session.get(BankUpload, upload_id)
+    if pending is not None and current_user.role != "admin" and pending.created_by_id != current_user.id:
+        return None
+    return pending
+
+
+@bp.post("/confirm")
+@role_required("admin", "liaison")
+def confirm():
+    form = _confirm_form()
+    upload_id = int(form.upload_id.data or 0) if str(form.upload_id.data or "0").isdigit() else 0
+    pending = _pending(upload_id)
     if pending is None:
         flash("上传的文件已失效，请重新上传。", "warning")
         return redirect(url_for("banks.upload"))
@@ -62,7 +115,7 @@ def confirm():
     filename = pending.filename
     result = parse_bank(filename, pending.data, None)  # parsed before the write lock is taken
     write_transaction()
-    pending = db.session.get(BankUpload, upload_id)
+    pending = _pending(upload_id)
     if pending is None:  # confirmed meanwhile in another tab
         flash("上传的文件已失效，请重新上传。", "warning")
         return redirect(url_for("banks.upload"))
@@ -72,7 +125,8 @@ def confirm():
         return _preview(pending.filename, result, form,
                         problem=f"答案是按{result.answer_mark}识别的：请逐题核对后勾选“已核对”，再确认导入。")
     try:
-        bank = services.import_bank(form.name.data, pending.filename, result,
+        owner = db.session.get(Unit, form.owner_unit_id.data) if isinstance(form, UnitBankConfirmForm) else None
+        bank = services.import_bank(form.name.data, pending.filename, result, owner=owner,
                                     description=form.description.data or None, repeat_ok=form.import_anyway.data)
     except services.BankError as error:
         db.session.rollback()
@@ -90,14 +144,13 @@ def _preview(filename: str, result, confirm, problem: str | None = None):
 
 
 @bp.get("/<int:bank_id>")
-@role_required("admin")
+@role_required("admin", "liaison")
 def bank(bank_id: int):
-    bank = db.get_or_404(Bank, bank_id)
-    return _question_list(bank)
+    return _question_list(_seen(bank_id))
 
 
 @bp.get("/questions")
-@role_required("admin")
+@role_required("admin", "liaison")
 def questions():
     return _question_list(None)
 
@@ -111,19 +164,25 @@ def _question_list(bank: Bank | None):
         "difficulty": args.get("difficulty", type=int),
         "retired": args.get("retired") == "1",
     }
-    query = services.question_query(bank_id=bank.id if bank else None, **filters)
+    seen = banks_seen_by(current_user)
+    query = services.question_query(bank_id=bank.id if bank else None, bank_ids=seen, **filters)
     page = db.paginate(query, per_page=20, error_out=False)
+    # keys of the district's banks reach a unit organiser only as keys.py allows; his own he sees
+    hidden = questions_with_hidden_keys([q.id for q in page.items], current_user)
+    kept = {q.bank_id: keeps_bank(current_user, q.bank) for q in page.items}
     return render_template(
-        "banks/questions.html", bank=bank, page=page, items=[(q, shown(q)) for q in page.items],
-        filters=filters, types=QUESTION_TYPES, regulations=services.regulations(bank.id if bank else None),
-        action_form=ActionForm(),
+        "banks/questions.html", bank=bank, page=page, hidden_note=HIDDEN_NOTE,
+        items=[(q, without_key(shown(q)) if q.id in hidden else shown(q), q.id in hidden, kept[q.bank_id])
+               for q in page.items],
+        filters=filters, types=QUESTION_TYPES, regulations=services.regulations(bank.id if bank else None, seen),
+        action_form=ActionForm(), keeps=bank is not None and keeps_bank(current_user, bank),
     )
 
 
 @bp.get("/<int:bank_id>/export")
-@role_required("admin")
+@role_required("admin", "liaison")
 def export(bank_id: int):
-    bank = db.get_or_404(Bank, bank_id)
+    bank = _kept(_seen(bank_id))  # the file holds every key
     data = services.export_bank(bank)
     return send_file(
         io.BytesIO(data), as_attachment=True, download_name=f"{bank.name}.xlsx",
@@ -132,9 +191,10 @@ def export(bank_id: int):
 
 
 @bp.route("/question/<int:question_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
+@role_required("admin", "liaison")
 def edit_question(question_id: int):
     question = db.get_or_404(Question, question_id)
+    _kept(question.bank)
     form = QuestionForm()
     if request.method == "GET":
         form.stem.data = question.stem
@@ -163,9 +223,10 @@ def edit_question(question_id: int):
 
 
 @bp.post("/question/<int:question_id>/<any(retire, restore):action>")
-@role_required("admin")
+@role_required("admin", "liaison")
 def retire_question(question_id: int, action: str):
     question = db.get_or_404(Question, question_id)
+    _kept(question.bank)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.set_retired(question, action == "retire")
@@ -184,9 +245,9 @@ def duplicates():
 # ---- retiring many questions at once: a page that says what will change, then the POST --------
 
 @bp.route("/<int:bank_id>/<any(retire, restore):action>", methods=["GET", "POST"])
-@role_required("admin")
+@role_required("admin", "liaison")
 def bank_retirement(bank_id: int, action: str):
-    bank = db.get_or_404(Bank, bank_id)
+    bank = _kept(db.get_or_404(Bank, bank_id))
     retiring = action == "retire"
     if request.method == "POST":
         if not ActionForm().validate_on_submit():

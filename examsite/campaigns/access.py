@@ -64,14 +64,17 @@ def campaign_bank_ids(campaign: Campaign) -> list[int]:
 
 def drawable_bank_ids(exam: Exam) -> list[int] | None:
     """The banks a test's plans may draw from: for a unit's test of a campaign, the campaign's
-    banks and the banks of the organising unit's tree; None (all banks) for any other test."""
-    if exam.campaign_id is None or exam.organiser_unit_id is None:
+    banks and the banks of the organising unit's tree; for the district's own test of a
+    campaign (its 抽测), the campaign's banks when it names any; None (all banks) otherwise."""
+    if exam.campaign_id is None:
         return None
+    shared = set(db.session.scalars(select(CampaignBank.bank_id).where(CampaignBank.campaign_id == exam.campaign_id)))
+    if exam.organiser_unit_id is None:
+        return sorted(shared) or None
     from ..roster.services import subtree_ids
 
     own = select(Bank.id).where(Bank.owner_unit_id.in_(subtree_ids(exam.organiser_unit_id)))
-    shared = select(CampaignBank.bank_id).where(CampaignBank.campaign_id == exam.campaign_id)
-    return sorted(set(db.session.scalars(own)) | set(db.session.scalars(shared)))
+    return sorted(set(db.session.scalars(own)) | shared)
 
 
 def banks_seen_by(user) -> list[int] | None:

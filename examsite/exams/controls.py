@@ -15,6 +15,7 @@ from ..models import Attempt, Exam
 from .assignment import fix_expected, latest_attempt
 from .attempts import close_attempt
 from .errors import ExamError
+from .plans import organised_by
 
 MAX_EXTRA_MINUTES = 24 * 60
 
@@ -58,7 +59,7 @@ def end_now(exam: Exam, reason: str) -> int:
     exam.closes_at = min(exam.closes_at, moment)
     db.session.flush()
     fix_expected(exam, moment)
-    record("exam.end", f"测试“{exam.title}”收卷：{closed} 份正在答的答卷当即交卷评分。原因：{reason}",
+    record("exam.end", f"测试“{exam.title}”{organised_by(exam)}收卷：{closed} 份正在答的答卷当即交卷评分。原因：{reason}",
            target=exam, detail={"closed": closed, "reason": reason})
     return closed
 

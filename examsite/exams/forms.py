@@ -5,6 +5,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -23,7 +24,7 @@ from wtforms.validators import (
 
 from ..forms import BaseForm
 from ..models import QUESTION_TYPES
-from .plans import MODES, SCORE_SHOWN, SCORING
+from .plans import FORM_MODES, SCORE_SHOWN, SCORING
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -52,9 +53,13 @@ class UnitTreeField(SelectMultipleField):
 
 
 class ExamForm(BaseForm):
+    #: a campaign's test: the campaign, and the unit whose organiser runs it ("" for the district's
+    #: own test); the view removes both from a test outside campaigns and from an existing test
+    campaign_id = HiddenField()
+    organiser_unit_id = SelectField("组织单位（由该单位的联络员组织本单位及下属单位的测试）", validators=[Optional()])
     title = StringField("测试名称", validators=[DataRequired("请填写测试名称。"), Length(max=200)])
     description = TextAreaField("说明（考生在开始答题前看到）", validators=[Optional(), Length(max=2000)])
-    mode = RadioField("测试方式", choices=dict(MODES), default="all")
+    mode = RadioField("测试方式", choices=dict(FORM_MODES), default="all")
     opens_at = DateTimeLocalField("开始时间", format=LOCAL_FORMAT, validators=[InputRequired("请填写开始时间。")])
     closes_at = DateTimeLocalField("结束时间", format=LOCAL_FORMAT, validators=[InputRequired("请填写结束时间。")])
     units = UnitTreeField("参加单位（含下级单位；不选则为全部单位）", coerce=int, validators=[Optional()])
@@ -73,6 +78,8 @@ class SectionForm(Form):
     regulation = StringField("出处（可选，如：纪律处分条例）", validators=[Optional(), Length(max=200)])
     difficulty = SelectField("难度", choices={"": "不限", **{str(d): str(d) for d in range(1, 6)}},
                              validators=[Optional()])
+    #: one of the banks the test may draw from; the view sets the choices (a campaign's test only)
+    bank = SelectField("题库", choices={"": "全部可用题库"}, validators=[Optional()], validate_choice=False)
 
 
 class PlanForm(BaseForm):

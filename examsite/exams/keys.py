@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from ..clock import now
 from ..extensions import db
-from ..models import Attempt, Exam, PaperPlan, Question
+from ..models import Attempt, Bank, Exam, PaperPlan, Question
 from .attempts import grace
 from .drawing import Section
 
@@ -30,12 +30,27 @@ def questions_with_hidden_keys(question_ids: Iterable[int], viewer, at: datetime
     wanted = {int(qid) for qid in question_ids}
     if not wanted or getattr(viewer, "role", None) == "admin":
         return set()
+    wanted -= of_kept_banks(wanted, viewer)
+    if not wanted:
+        return set()
     moment = at or now()
     hidden = drawable_by_unclosed_tests(wanted, moment)
     rest = wanted - hidden
     if rest:
         hidden |= on_open_papers(rest, moment)
     return hidden
+
+
+def of_kept_banks(question_ids: set[int], viewer) -> set[int]:
+    """The questions of banks ``viewer`` keeps (a unit organiser's own banks): his own keys
+    he wrote himself, so they are never hidden from him (campaigns.access.keeps_bank)."""
+    from ..accounts.scope import units_in_scope
+
+    within = units_in_scope(viewer) if getattr(viewer, "role", None) == "liaison" else set()
+    if not within:
+        return set()
+    return set(db.session.scalars(select(Question.id).join(Bank, Bank.id == Question.bank_id).where(
+        Question.id.in_(question_ids), Bank.owner_unit_id.in_(within))))
 
 
 def drawable_by_unclosed_tests(question_ids: set[int], moment: datetime) -> set[int]:

@@ -1,4 +1,9 @@
-"""Admin and liaison pages for tests: create, plan per tier, preview, copy, attempts, regrade."""
+"""Admin and liaison pages for tests: create, plan per tier, preview, copy, attempts, regrade.
+
+The admin runs every test. A liaison runs the tests his units organise in a campaign
+(campaigns.access.manages_exam): everything the admin has on their pages, 404 on any other
+test's management pages; a district test concerning his units he sees as before, his people's
+controls on the test day included."""
 import io
 from types import SimpleNamespace
 
@@ -14,9 +19,12 @@ from ..accounts.access import role_required
 from ..accounts.forms import ReasonForm, SlipForm
 from ..accounts.scope import exams_concerning, require_exam, require_staff, scope_unit, units_in_scope
 from ..banks.display import shown
+from ..campaigns.access import (
+    campaigns_of, drawable_bank_ids, manages_exam, organised_units, require_campaign,
+)
 from ..clock import from_local, now, to_local
 from ..extensions import db, posts_lock_first, write_transaction
-from ..models import QUESTION_TYPES, Attempt, Exam, PaperPlan, Tier, Unit
+from ..models import QUESTION_TYPES, Attempt, Bank, Campaign, Exam, PaperPlan, Tier, Unit
 from ..qtypes.base import UNANSWERED
 from ..results.live import LIVE_STATUS, progress
 from ..results.services import settled_results
@@ -24,7 +32,7 @@ from ..sampling.slips import issue_slips, slips_workbook
 from ..sampling.views import entrance_url
 from ..roster.services import subtree_ids, tiers, tree_rows
 from . import controls, corrections, plans
-from .keys import HIDDEN_NOTE, questions_with_hidden_keys
+from .keys import HIDDEN_NOTE, questions_with_hidden_keys, without_key
 from .assignment import slip_people
 from .attempts import close_if_expired, responses_of
 from .errors import ExamError
@@ -39,33 +47,101 @@ posts_lock_first(bp)
 @role_required("admin", "liaison")
 def index():
     exams = exams_concerning(current_user, db.session.scalars(select(Exam).order_by(Exam.opens_at.desc())).all())
-    return render_template("exams/index.html", exams=exams, modes=plans.MODES)
+    return render_template("exams/index.html", exams=exams, modes=plans.MODES, organising=_organising())
+
+
+def _organising() -> list[tuple[Campaign, list[Unit]]]:
+    """For a liaison, the campaigns still running or to come with the units he organises in
+    each: the new-test links of the list."""
+    if current_user.role != "liaison":
+        return []
+    moment = now()
+    found = []
+    for campaign in campaigns_of(current_user):
+        units = [db.session.get(Unit, unit_id) for unit_id in organised_units(current_user, campaign)]
+        if campaign.ends_at > moment and units:
+            found.append((campaign, units))
+    return found
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<int:exam_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
+@role_required("admin", "liaison")
 def edit(exam_id: int | None = None):
-    exam = db.get_or_404(Exam, exam_id) if exam_id else None
+    exam = _managed(exam_id) if exam_id else None
+    campaign = None if exam else _new_campaign()
+    if exam is None and campaign is None and current_user.role != "admin":
+        abort(403)  # a unit's test belongs to a campaign: the list links to 新建 per campaign unit
     form = ExamForm(obj=exam) if request.method == "GET" and exam else ExamForm()
-    form.units.choices = {u.id: "　" * d + u.name for u, d in tree_rows()}
+    organisers = _organiser_choices(form, campaign)
     if request.method == "GET" and exam:
         form.opens_at.data, form.closes_at.data = _local(exam.opens_at), _local(exam.closes_at)
         form.units.data = [link.unit_id for link in exam.units]
+    elif request.method == "GET" and campaign:
+        form.opens_at.data = form.opens_at.data or _local(max(campaign.starts_at, now()).replace(second=0, microsecond=0))
+        form.closes_at.data = form.closes_at.data or _local(campaign.ends_at)
+    # a unit's test lists the units of its organiser's tree; a new one, for a liaison, those of
+    # all the units he organises (plans.save_exam checks the chosen organiser's)
+    if exam is not None and exam.organiser_unit_id:
+        within = subtree_ids(exam.organiser_unit_id)
+    elif exam is None and current_user.role != "admin" and organisers:
+        within = set().union(*(subtree_ids(unit_id) for unit_id in organisers))
+    else:
+        within = None
+    form.units.choices = {u.id: "　" * d + u.name for u, d in tree_rows() if within is None or u.id in within}
     if form.validate_on_submit():
         fields = plans.ExamFields(form.title.data, form.description.data, form.mode.data,
                                      from_local(form.opens_at.data), from_local(form.closes_at.data),
                                      form.review_allowed.data, form.score_shown.data)
+        organiser = None
+        if campaign is not None and form.organiser_unit_id.data:
+            organiser = db.session.get(Unit, int(form.organiser_unit_id.data))
         try:
-            exam = plans.save_exam(exam, fields, form.units.data or [])
+            exam = plans.save_exam(exam, fields, form.units.data or [], campaign, organiser)
         except ExamError as error:
             db.session.rollback()
             flash(str(error), "danger")
         else:
+            if exam.created_by_id is None:
+                exam.created_by_id = current_user.id
             db.session.commit()
             flash(f"已保存测试“{exam.title}”。请为参加的每个干部层级设置试卷方案。", "success")
             return redirect(url_for("exams.detail", exam_id=exam.id))
-    return render_template("exams/edit.html", form=form, exam=exam, local_format=LOCAL_FORMAT)
+    return render_template("exams/edit.html", form=form, exam=exam, local_format=LOCAL_FORMAT, campaign=campaign,
+                           organised_by=plans.organised_by(exam) if exam else "")
+
+
+def _new_campaign() -> Campaign | None:
+    """The campaign a new test belongs to (?campaign= or the form's campaign_id), if any; a
+    campaign the user takes no part in is a 404."""
+    raw = request.form.get("campaign_id") if request.method == "POST" else request.args.get("campaign")
+    if not raw:
+        return None
+    if not str(raw).isdigit():
+        abort(404)
+    campaign = db.get_or_404(Campaign, int(raw))
+    require_campaign(current_user, campaign)
+    return campaign
+
+
+def _organiser_choices(form: ExamForm, campaign: Campaign | None) -> list[int | None]:
+    """Fill the form's campaign fields; the organising units offered (None: the district)."""
+    if campaign is None:
+        del form.campaign_id
+        del form.organiser_unit_id
+        return []
+    units = organised_units(current_user, campaign)
+    offered: list[int | None] = ([None] if current_user.role == "admin" else []) + units
+    names = {unit.id: unit.path for unit in db.session.scalars(select(Unit).where(Unit.id.in_(units)))}
+    form.organiser_unit_id.choices = [("" if u is None else str(u), "区纪委（区级测试，如本活动的抽测）" if u is None else names[u])
+                                      for u in offered]
+    form.campaign_id.data = str(campaign.id)
+    if request.method == "GET":
+        wanted = request.args.get("unit", "")
+        if wanted and not (wanted.isdigit() and int(wanted) in units):
+            abort(404)  # a unit he does not organise: no hint it exists
+        form.organiser_unit_id.data = wanted or ("" if current_user.role == "admin" else str(units[0]))
+    return offered
 
 
 def _local(moment):
@@ -81,14 +157,37 @@ def detail(exam_id: int):
                            score_shown=plans.SCORE_SHOWN,
                            types=QUESTION_TYPES, scoring=plans.SCORING, plan_total=plans.plan_total,
                            counts=corrections.attempt_counts(exam, units_in_scope(current_user)), action_form=ActionForm(),
-                           slip_form=_slip_form(), reason_form=ReasonForm(), now=now())
+                           slip_form=_slip_form(), reason_form=ReasonForm(), now=now(),
+                           manages=manages_exam(current_user, exam), defaults=plans.default_plans(exam),
+                           organised_by=plans.organised_by(exam), banks=_bank_titles(drawable_bank_ids(exam)))
+
+
+def _bank_titles(bank_ids: list[int] | None) -> dict[int, str]:
+    if not bank_ids:
+        return {}
+    return dict(db.session.execute(select(Bank.id, Bank.name).where(Bank.id.in_(bank_ids)).order_by(Bank.id)).all())
 
 
 def _exam(exam_id: int) -> Exam:
     """The test, if it concerns the user: a liaison gets a 404 for a test of none of his units."""
     exam = db.get_or_404(Exam, exam_id)
-    require_exam(current_user, exam)
+    if not manages_exam(current_user, exam):
+        require_exam(current_user, exam)
     return exam
+
+
+def _managed(exam_id: int) -> Exam:
+    """The test, if the user runs it (the admin, or the organiser of a unit's test). A test he
+    only sees (a district test of his units) is a 403, as before; any other a 404."""
+    exam = db.get_or_404(Exam, exam_id)
+    _require_managed(exam)
+    return exam
+
+
+def _require_managed(exam: Exam) -> None:
+    if not manages_exam(current_user, exam):
+        require_exam(current_user, exam)
+        abort(403)
 
 
 def _slip_form() -> SlipForm:
@@ -100,11 +199,11 @@ def _slip_form() -> SlipForm:
 
 
 @bp.route("/<int:exam_id>/plan", methods=["GET", "POST"])
-@role_required("admin")
+@role_required("admin", "liaison")
 def plan(exam_id: int):
-    exam = db.get_or_404(Exam, exam_id)
+    exam = _managed(exam_id)
+    allowed = drawable_bank_ids(exam)
     form = PlanForm()
-    form.tier_id.choices = {t.id: t.name for t in tiers()}
     existing = None
     if request.method == "GET":
         tier_id = request.args.get("tier", type=int)
@@ -112,11 +211,14 @@ def plan(exam_id: int):
         if existing:
             form = PlanForm(formdata=None, tier_id=existing.tier_id, duration_minutes=existing.duration_minutes,
                             pass_mark=existing.pass_mark, multiple_scoring=existing.multiple_scoring,
-                            sections=[_row(s) for s in existing.sections] + [{}] * 2)
-            form.tier_id.choices = {t.id: t.name for t in tiers()}
+                            sections=[_row(s, allowed) for s in existing.sections] + [{}] * 2)
         elif tier_id:
             form.tier_id.data = tier_id
-    elif form.validate_on_submit():
+    form.tier_id.choices = {t.id: t.name for t in tiers()}
+    banks = _bank_choices(allowed)
+    for row in form.sections:
+        row.bank.choices = banks
+    if request.method == "POST" and form.validate_on_submit():
         tier = db.get_or_404(Tier, form.tier_id.data)
         try:
             sections = plans.parse_sections([row for row in form.sections.data])
@@ -129,27 +231,62 @@ def plan(exam_id: int):
             db.session.commit()
             flash(f"已保存{tier.name}的试卷方案。", "success")
             return redirect(url_for("exams.detail", exam_id=exam.id))
-    return render_template("exams/plan.html", form=form, exam=exam)
+    return render_template("exams/plan.html", form=form, exam=exam, restricted=allowed is not None,
+                           drawable=plans.bank_names(allowed), defaults=plans.default_plans(exam),
+                           action_form=ActionForm())
 
 
-def _row(section: dict) -> dict:
+def _bank_choices(allowed: list[int] | None) -> list[tuple[str, str]]:
+    choices = [("", "全部可用题库")]
+    if allowed:
+        choices += [(str(bank.id), bank.name) for bank in
+                    db.session.scalars(select(Bank).where(Bank.id.in_(allowed)).order_by(Bank.id))]
+    return choices
+
+
+def _row(section: dict, allowed: list[int] | None = None) -> dict:
+    banks = section.get("banks") or []
+    one = str(banks[0]) if len(banks) == 1 and (allowed is None or len(allowed) > 1) else ""
     return {"qtype": section["qtype"], "count": section["count"], "points": section["points"],
-            "regulation": section.get("regulation") or "", "difficulty": str(section.get("difficulty") or "")}
+            "regulation": section.get("regulation") or "", "difficulty": str(section.get("difficulty") or ""),
+            "bank": one}
+
+
+@bp.post("/<int:exam_id>/plan/default")
+@role_required("admin", "liaison")
+def default_plan(exam_id: int):
+    """Take the campaign's default plan of one tier (tier_id) or of all its tiers (no tier_id)."""
+    exam = _managed(exam_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    raw = request.form.get("tier_id", "")
+    if raw and not raw.isdigit():
+        abort(400)
+    try:
+        taken = plans.take_default_plans(exam, int(raw) if raw else None)
+    except ExamError as error:
+        return _refused(error, url_for("exams.detail", exam_id=exam.id))
+    names = "、".join(plan.tier.name for plan in taken)
+    return _done(f"已采用活动的默认试卷方案：{names}。", url_for("exams.detail", exam_id=exam.id))
 
 
 @bp.get("/<int:exam_id>/plan/<int:plan_id>/preview")
-@role_required("admin")
+@role_required("admin", "liaison")
 def preview(exam_id: int, plan_id: int):
+    exam = _managed(exam_id)
     plan = db.get_or_404(PaperPlan, plan_id)
-    if plan.exam_id != exam_id:
+    if plan.exam_id != exam.id:
         abort(404)
     try:
         paper = plans.preview_paper(plan)
     except ValueError:
         flash("题库中的题目已不够这个方案抽取，请检查方案。", "danger")
         return redirect(url_for("exams.detail", exam_id=exam_id))
-    return render_template("exams/preview.html", plan=plan, exam=plan.exam,
-                           questions=[shown_item(item) for item in paper])
+    # an organiser sees the keys of his own banks; the district's only as keys.py allows
+    hidden = questions_with_hidden_keys([item["id"] for item in paper], current_user)
+    return render_template("exams/preview.html", plan=plan, exam=plan.exam, hidden_note=HIDDEN_NOTE,
+                           questions=[(without_key(shown_item(item)), True) if item["id"] in hidden
+                                      else (shown_item(item), False) for item in paper])
 
 
 def shown_item(item: dict):
@@ -168,9 +305,9 @@ def shown_response(item: dict, response) -> str:
 
 
 @bp.post("/<int:exam_id>/copy")
-@role_required("admin")
+@role_required("admin", "liaison")
 def copy(exam_id: int):
-    exam = db.get_or_404(Exam, exam_id)
+    exam = _managed(exam_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     duplicate = plans.copy_exam(exam)
@@ -180,9 +317,9 @@ def copy(exam_id: int):
 
 
 @bp.post("/<int:exam_id>/regrade")
-@role_required("admin")
+@role_required("admin", "liaison")
 def regrade(exam_id: int):
-    exam = db.get_or_404(Exam, exam_id)
+    exam = _managed(exam_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     report = corrections.regrade_exam(exam)
@@ -197,7 +334,8 @@ def regrade(exam_id: int):
 def attempts(exam_id: int):
     exam = _exam(exam_id)
     page = db.paginate(corrections.attempts_query(exam, units_in_scope(current_user)), per_page=50, error_out=False)
-    return render_template("exams/attempts.html", exam=exam, page=page, action_form=ActionForm())
+    return render_template("exams/attempts.html", exam=exam, page=page, action_form=ActionForm(),
+                           manages=manages_exam(current_user, exam))
 
 
 def _attempt(attempt_id: int) -> Attempt:
@@ -214,9 +352,10 @@ def attempt(attempt_id: int):
     db.session.commit()
     responses = responses_of(attempt)
     answered = [shown_response(item, responses.get(item["id"])) for item in attempt.paper]
-    # keys and explanations are the admin's; a liaison sees them only once the test has closed,
-    # and then not those of questions still in use by a test not over (keys.py)
-    keys = current_user.role == "admin" or now() >= attempt.exam.closes_at
+    # keys and explanations are the admin's; a liaison sees them once the test has closed, or on
+    # a test he runs, and then not those of questions still in use by a test not over unless
+    # they are of his own banks (keys.py)
+    keys = manages_exam(current_user, attempt.exam) or now() >= attempt.exam.closes_at
     hidden = questions_with_hidden_keys([item["id"] for item in attempt.paper], current_user) if keys else set()
     return render_template("exams/attempt.html", attempt=attempt, answered=answered, keys=keys,
                            questions=[None if item["id"] in hidden else shown_item(item) for item in attempt.paper]
@@ -225,9 +364,10 @@ def attempt(attempt_id: int):
 
 
 @bp.post("/attempt/<int:attempt_id>/retake")
-@role_required("admin")
+@role_required("admin", "liaison")
 def retake(attempt_id: int):
-    attempt = db.get_or_404(Attempt, attempt_id)
+    attempt = _attempt(attempt_id)
+    _require_managed(attempt.exam)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -265,7 +405,7 @@ def live(exam_id: int):
     db.session.commit()
     response = make_response(render_template(
         "exams/live.html", exam=exam, progress=state, groups=groups, group=group, status=status,
-        statuses=LIVE_STATUS, reason_form=ReasonForm()))
+        statuses=LIVE_STATUS, reason_form=ReasonForm(), manages=manages_exam(current_user, exam)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -295,9 +435,9 @@ def _refused(error: ExamError, target: str):
 
 
 @bp.post("/<int:exam_id>/end")
-@role_required("admin")
+@role_required("admin", "liaison")
 def end(exam_id: int):
-    exam = _exam(exam_id)
+    exam = _managed(exam_id)
     form = ReasonForm()
     back = url_for("exams.live", exam_id=exam.id)
     if not form.validate_on_submit():
