@@ -49,6 +49,10 @@ ACTIONS: dict[str, str] = {
     # 通报
     "notice.publish": "发布通报",
     "notice.withdraw": "撤回通报",
+    # 活动：新建、修改、默认试卷方案
+    "campaign.create": "新建活动",
+    "campaign.edit": "修改活动",
+    "campaign.plan": "设置活动默认试卷方案",
     # 活动 报送
     "report.submit": "报送成绩汇总表",
     "report.scan": "上传汇总表扫描件",
