@@ -11,7 +11,7 @@ from .makeup import EXEMPTION_KINDS, REASON_MAX, TITLE_MAX
 class ExemptionForm(BaseForm):
     staff_id = SelectField("人员", coerce=int,
                            validators=[InputRequired("请选择要免测的人员。")])
-    kind = SelectField("类别", choices=[(k, k) for k in EXEMPTION_KINDS])
+    kind = SelectField("类别", choices={k: k for k in EXEMPTION_KINDS})
     reason = TextAreaField("书面理由", validators=[DataRequired("请填写免测的书面理由。"), Length(max=REASON_MAX)])
     attachment = FileField("证明材料（可选：PDF、JPEG 或 PNG，不超过 5 MB）")
 

@@ -59,9 +59,9 @@ def makeup(exam_id: int):
                            create_form=create_form, edit_form=edit_form)
 
 
-def _candidates(found: services.Roll) -> list[tuple[int, str]]:
-    return [(p.row.staff_id, f"{p.row.staff_no} {p.row.name}（{p.row.unit_path}，{p.label}）")
-            for p in found.failed + found.absent if p.makeup is None]
+def _candidates(found: services.Roll) -> dict[int, str]:
+    return {p.row.staff_id: f"{p.row.staff_no} {p.row.name}（{p.row.unit_path}，{p.label}）"
+            for p in found.failed + found.absent if p.makeup is None}
 
 
 def _new_window(exam: Exam) -> dict:
@@ -97,7 +97,7 @@ def exempt(exam_id: int):
     exam = _managed(exam_id)
     result = settled_results(exam)
     form = ExemptionForm()
-    form.staff_id.choices = _candidates(services.roll(result)) if services.is_closed(exam) else []
+    form.staff_id.choices = _candidates(services.roll(result)) if services.is_closed(exam) else {}
     if not form.validate_on_submit():
         db.session.rollback()
         flash(_errors(form), "danger")

@@ -1,6 +1,7 @@
 """A test's results as one Excel workbook (xlsxwriter, written row by row in constant memory).
 
-Sheets: 成绩明细 (every person), 单位汇总, 层级汇总, 试题分析, 图表 (native Excel charts of the
+Sheets: 成绩明细 (every person; a campaign's test adds the band, 等次, and a test with make-ups
+the make-up score and the score that counts), 单位汇总, 层级汇总, 试题分析, 图表 (native Excel charts of the
 pass rate per unit and of the score distribution). Each table has a title row naming the test
 and the export time, a frozen header, an autofilter and set column widths; numbers are
 numbers and times are Excel datetimes.
@@ -24,9 +25,10 @@ def export_filename(exam, moment: datetime) -> str:
     return f"{title}-成绩-{moment:%Y%m%d-%H%M}.xlsx"
 
 
-def write_workbook(result: Results, items: list[ItemStats], moment: datetime, target=None):
+def write_workbook(result: Results, items: list[ItemStats], moment: datetime, sittings=None, target=None):
     """Write the workbook to ``target`` (a path), or to a returned in-memory stream.
-    ``moment`` is the export time in local time."""
+    ``moment`` is the export time in local time; ``sittings`` (results.makeups) the test's
+    make-ups, if any."""
     stream = io.BytesIO() if target is None else None
     book = xlsxwriter.Workbook(stream if target is None else str(target), {"constant_memory": True, "remove_timezone": True,
                                                                        "strings_to_formulas": False, "strings_to_urls": False})
@@ -34,7 +36,7 @@ def write_workbook(result: Results, items: list[ItemStats], moment: datetime, ta
     stamp = f"{result.exam.title}（导出时间 {moment:%Y-%m-%d %H:%M}）"
     planned = {section["qtype"] for plan in result.exam.plans for section in plan.sections}
     types = [qtype for qtype in qtypes.REGISTRY if qtype in planned]  # a column each, in display order
-    _people(book, styles, result, types, stamp)
+    _people(book, styles, result, types, stamp, sittings)
     units = result.by_unit()
     _summaries(book, styles, "单位汇总", "单位", units, stamp)
     marks = {m.tier: m for m in plan_marks(result.exam.plans)}
@@ -78,11 +80,17 @@ def _number(sheet, row, column, value, style=None):
         sheet.write_number(row, column, value, style)
 
 
-def _people(book, styles, result: Results, types: list[str], stamp: str) -> None:
+MAKEUP_HEADERS = ["补测状态", "补测得分", "计入成绩", "计入等次", "计分说明"]
+
+
+def _people(book, styles, result: Results, types: list[str], stamp: str, sittings=None) -> None:
+    banded = result.bands is not None
     headers = (["工号", "姓名", "单位", "层级", "状态"] + [type_name(t) for t in types]
-               + ["总分", "是否及格", "开始时间", "交卷时间", "用时（分钟）"])
+               + ["总分", "是否及格"] + (["等次"] if banded else []) + ["开始时间", "交卷时间", "用时（分钟）"]
+               + (MAKEUP_HEADERS if sittings else []))
     sheet = _sheet(book, styles, "成绩明细", stamp, headers,
-                   [12, 10, 32, 10, 8] + [8] * len(types) + [8, 9, 17, 17, 11])
+                   [12, 10, 32, 10, 8] + [8] * len(types) + [8, 9] + ([8] if banded else []) + [17, 17, 11]
+                   + ([9, 9, 9, 9, 30] if sittings else []))
     row = 2
     for person in result.rows:
         sheet.write_string(row, 0, person.staff_no)
@@ -98,13 +106,36 @@ def _people(book, styles, result: Results, types: list[str], stamp: str) -> None
         _number(sheet, row, column, person.score, styles["score"])
         if person.passed is not None:
             sheet.write_string(row, column + 1, "及格" if person.passed else "不及格")
+        if banded:
+            column += 1
+            if person.band:
+                sheet.write_string(row, column + 1, person.band)
         for offset, moment in ((2, person.started_at), (3, person.submitted_at)):
             if moment is not None:
                 sheet.write_datetime(row, column + offset, to_local(moment), styles["time"])
         used = person.seconds_used
         _number(sheet, row, column + 4, round(used / 60, 1) if used is not None else None)
+        if sittings:
+            _sittings_cells(sheet, styles, row, column + 5, sittings.of(person.staff_id))
         row += 1
     sheet.autofilter(1, 0, max(row - 1, 1), len(headers) - 1)
+
+
+def _sittings_cells(sheet, styles, row: int, column: int, standing) -> None:
+    """The make-up columns of one person (campaigns.standings.Standing, or None)."""
+    if standing is None:
+        return
+    if standing.status == "exempt":
+        sheet.write_string(row, column, f"免测（{standing.exemption}）")
+        return
+    if standing.makeup_status:
+        sheet.write_string(row, column, STATUS[standing.makeup_status])
+    _number(sheet, row, column + 1, standing.makeup.score if standing.makeup else None, styles["score"])
+    _number(sheet, row, column + 2, standing.score, styles["score"])
+    if standing.band:
+        sheet.write_string(row, column + 3, standing.band)
+    if standing.note:
+        sheet.write_string(row, column + 4, standing.note)
 
 
 def _summary_cells(sheet, styles, row: int, name: str, summary: Summary) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Text, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from ..campaigns.bands import BANDS, Bands
 from ..exams.assignment import expected_staff_query, fix_expected
 from ..exams.attempts import close_expired
 from ..exams.plans import plan_total
@@ -43,6 +44,8 @@ class ResultRow:
     passed: bool | None = None
     #: the score per question type as stored (JSON text), read only by those who need it
     detail: str | None = None
+    #: the campaign's band of the score (优秀 …); None for a test of no campaign or no score
+    band: str | None = None
 
     @property
     def per_type(self) -> dict:
@@ -62,6 +65,16 @@ class Results:
     full_marks: float
     tiers: list[str]  # tier names in rank order
     within: set[int] | None = None  # the unit ids in scope; None: all
+    #: the campaign's bands when the test belongs to one (rows then carry their band)
+    bands: Bands | None = None
+
+    def band_counts(self, rows: list[ResultRow] | None = None) -> dict[str, int]:
+        """How many submitted papers are in each band, all bands listed."""
+        counts = dict.fromkeys(BANDS, 0)
+        for row in self.submitted if rows is None else rows:
+            if row.band is not None:
+                counts[row.band] += 1
+        return counts
 
     @property
     def submitted(self) -> list[ResultRow]:
@@ -124,9 +137,10 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
             for sid, no, name, unit_id, tier_id, position in connection.execute(people)}
 
     attempts = select(Attempt.id, Attempt.staff_id, Attempt.number, Attempt.started_at, Attempt.submitted_at,
-                      Attempt.score, cast(Attempt.score_detail, Text), Attempt.passed).where(
+                      Attempt.score, cast(Attempt.score_detail, Text), Attempt.passed, Attempt.plan_id).where(
         Attempt.exam_id == exam.id).order_by(Attempt.staff_id, Attempt.number)
-    for aid, sid, number, started, submitted, score, detail, passed in connection.execute(attempts):
+    plan_of: dict[int, int] = {}
+    for aid, sid, number, started, submitted, score, detail, passed, plan_id in connection.execute(attempts):
         row = rows.get(sid)
         if row is None:  # outside the liaison's units
             continue
@@ -134,9 +148,16 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
         row.status = "submitted" if submitted is not None else "in_progress"
         row.score = float(score) if score is not None else None
         row.detail, row.passed = detail, passed
+        plan_of[sid] = plan_id
     listed = sorted(rows.values(), key=lambda r: (place[r.unit_id], r.staff_no))
     full = max((plan_total(plan) for plan in exam.plans), default=0)
-    return Results(exam, listed, full, [tier.name for tier in ranked], within)
+    bands = Bands.of(exam.campaign) if exam.campaign_id is not None else None
+    if bands is not None:  # each paper banded against its own plan's full marks
+        totals = {plan.id: plan_total(plan) for plan in exam.plans}
+        for row in listed:
+            if row.status == "submitted":
+                row.band = bands.band(row.score, totals.get(plan_of[row.staff_id], full), row.passed)
+    return Results(exam, listed, full, [tier.name for tier in ranked], within, bands)
 
 
 def _people(exam: Exam):

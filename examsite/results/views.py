@@ -9,6 +9,7 @@ from ..extensions import db, write_transaction
 from ..exams.keys import questions_with_hidden_keys
 from ..models import Exam
 from . import services
+from .makeups import first_of, sittings
 from .export import export_filename, write_workbook
 from .statistics import plan_marks
 
@@ -40,7 +41,8 @@ def overview(exam_id: int):
     return render_template("results/overview.html", exam=result.exam, result=result, overall=result.overall(),
                            units=units, tiers=result.by_tier(), unit=unit,
                            bins=result.distribution(shown), still_open=now() < result.exam.closes_at,
-                           marks=plan_marks(result.exam.plans))
+                           marks=plan_marks(result.exam.plans), sittings=sittings(result.exam),
+                           first=first_of(result.exam))
 
 
 @bp.get("/people")
@@ -55,7 +57,8 @@ def people(exam_id: int):
     per_page = 100
     return render_template("results/people.html", exam=result.exam, rows=rows[(page - 1) * per_page:page * per_page],
                            total=len(rows), page=page, pages=max(1, -(-len(rows) // per_page)), listing=listing,
-                           lists=LISTS, status=services.STATUS)
+                           lists=LISTS, status=services.STATUS, banded=result.bands is not None,
+                           sittings=sittings(result.exam), first=first_of(result.exam))
 
 
 def _item_stats(result) -> tuple[list, int]:
@@ -81,6 +84,6 @@ def items(exam_id: int):
 def export(exam_id: int):
     result = _results(exam_id)
     moment = to_local(now())
-    stream = write_workbook(result, _item_stats(result)[0], moment)
+    stream = write_workbook(result, _item_stats(result)[0], moment, sittings(result.exam))
     return send_file(stream, as_attachment=True, download_name=export_filename(result.exam, moment),
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
