@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import qtypes
 from ..accounts.access import role_required
 from ..banks.parsed import LETTERS
+from ..campaigns.bands import band_of
 from ..clock import now
 from ..extensions import commit_keeping_objects, csrf, db, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam
@@ -325,11 +326,12 @@ def result(attempt_id: int):
     review = attempt.exam.review_allowed and now() >= attempt.exam.closes_at
     answers = attempts.answer_rows(attempt)
     hidden = keys.questions_with_hidden_keys([item["id"] for item in attempt.paper], current_user) if review else set()
-    return render_template("take/result.html", attempt=attempt, exam=attempt.exam, review=review,
+    full_marks = sum(float(item["points"]) for item in attempt.paper)
+    band = band_of(attempt.exam, float(attempt.score) if attempt.score is not None else None, full_marks, attempt.passed)
+    return render_template("take/result.html", attempt=attempt, exam=attempt.exam, review=review, band=band,
                            show_score=attempts.score_visible(attempt.exam), hidden_note=keys.HIDDEN_NOTE,
                            items=review_items(attempt, answers, hidden) if review else [], verdicts=VERDICTS,
-                           full_marks=sum(float(item["points"]) for item in attempt.paper),
-                           pass_mark=float(attempt.plan.pass_mark),
+                           full_marks=full_marks, pass_mark=float(attempt.plan.pass_mark),
                            order=[item["id"] for item in attempt.paper],
                            stored={str(qid): [row.writer, row.client_seq] for qid, row in answers.items()},
                            types=QUESTION_TYPES)

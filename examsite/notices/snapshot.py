@@ -43,6 +43,8 @@ def build_snapshot(result: Results, draft: NoticeDraft) -> dict:
         "full_marks": result.full_marks,
         "overall": summary_data(result.overall()),
     }
+    if result.bands is not None:  # a campaign's test: the band of each paper, counted
+        snapshot["bands"] = {"counts": result.band_counts(), "rule": result.bands.describe()}
     if draft.include_units:
         snapshot["units"] = [[name, summary_data(summary)] for name, summary in result.by_unit()]
     if draft.include_tiers:
@@ -50,7 +52,8 @@ def build_snapshot(result: Results, draft: NoticeDraft) -> dict:
     if draft.include_chart:
         snapshot["bins"] = [{"label": b.label, "count": b.count} for b in result.distribution()]
     if draft.include_failed:
-        snapshot["failed"] = [_person(r) | {"score": r.score} for r in result.failed()]
+        snapshot["failed"] = [_person(r) | {"score": r.score} | ({"band": r.band} if result.bands else {})
+                              for r in result.failed()]
     if draft.include_absent:
         snapshot["absent"] = [_person(r) for r in result.absent()]
     return snapshot
