@@ -163,3 +163,31 @@ def test_a_liaison_cannot_create_or_edit(db, auth):
     assert auth.client.get(f"/campaigns/{campaign.id}/edit").status_code == 403
     assert auth.client.get(f"/campaigns/{campaign.id}/plan").status_code == 403
     assert auth.post(f"/campaigns/{campaign.id}/edit", _form([f.unit("城南区/城关镇").id])).status_code == 403
+
+
+def test_the_plan_form_saves_a_default_plan_and_refuses_a_short_one(db, auth):
+    f.user("admin")
+    bank = f.bank("活动题库", singles=4, multiples=2, judges=2, fills=0)
+    f.bank("别的题库", singles=40)
+    campaign = f.campaign(banks=[bank])
+    db.session.commit()
+    auth.login("admin", f.PASSWORD)
+    tier = f.tier("乡科级")
+    page = auth.client.get(f"/campaigns/{campaign.id}/plan?tier={tier.id}").get_data(as_text=True)
+    assert "活动题库" in page and "别的题库" not in page
+    rows = {"tier_id": tier.id, "duration_minutes": 40, "pass_mark": 8, "multiple_scoring": "partial",
+            "sections-0-qtype": "single", "sections-0-count": 10, "sections-0-points": 1}
+    short = auth.post(f"/campaigns/{campaign.id}/plan", rows, follow_redirects=True).get_data(as_text=True)
+    assert "乡科级：活动指定的题库中题目不够：单选题：需要 10 题" in short and _count(CampaignPlan) == 0
+    rows.update({"sections-0-count": 4, "sections-0-points": 2, "sections-1-qtype": "multiple",
+                 "sections-1-count": 2, "sections-1-points": 3, "sections-1-bank": str(bank.id)})
+    done = auth.post(f"/campaigns/{campaign.id}/plan", rows, follow_redirects=True).get_data(as_text=True)
+    assert "已保存乡科级的默认试卷方案" in done
+    assert "乡科级</strong>：共 6 题 14 分，时长 40 分钟，及格 8 分" in done
+    plan = db.session.scalar(select(CampaignPlan))
+    assert (plan.multiple_scoring, len(plan.sections), plan.sections[1].get("banks")) == ("partial", 2, [bank.id])
+    again = auth.client.get(f"/campaigns/{campaign.id}/plan?tier={tier.id}").get_data(as_text=True)
+    assert 'value="40"' in again
+    removed = auth.post(f"/campaigns/{campaign.id}/plan/{plan.id}/delete", follow_redirects=True)
+    assert "已删除这个默认试卷方案" in removed.get_data(as_text=True) and _count(CampaignPlan) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "campaign.plan")) == 2
