@@ -8,7 +8,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from examsite.campaigns import reports
+from examsite.campaigns import report_views, reports
 from examsite.clock import freeze
 from examsite.models import AuditLog, CampaignReport
 from tests import factories as f
@@ -120,7 +120,7 @@ def _upload(auth, campaign, unit_id, report_id, data: bytes, name: str):
                      follow_redirects=True)
 
 
-def test_scan_upload_checks_size_and_kind_and_replacing_keeps_the_snapshot(auth, client, setting, db):
+def test_scan_upload_checks_size_and_kind_and_replacing_keeps_the_snapshot(auth, client, setting, db, monkeypatch):
     campaign, town_id, _, start = setting
     freeze(start + timedelta(hours=6))
     report = reports.submit(campaign, f.unit("城南区/城关镇"), None)
@@ -135,6 +135,16 @@ def test_scan_upload_checks_size_and_kind_and_replacing_keeps_the_snapshot(auth,
     db.session.expire_all()
     assert db.session.get(CampaignReport, report_id).scan_filename is None
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "report.scan")) == 0
+
+    # a request far over the limit is refused on its declared length, its body never parsed
+    with monkeypatch.context() as patch:
+        def unread(*args, **kwargs):
+            raise AssertionError("the form was read")
+        patch.setattr(report_views, "ScanForm", unread)
+        huge = _upload(auth, campaign, town_id, report_id, b"%PDF-" + b"0" * (reports.SCAN_LIMIT + 200_000), "huge.pdf")
+    assert "超过 10 MB" in huge.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(CampaignReport, report_id).scan_filename is None
 
     done = _upload(auth, campaign, town_id, report_id, PDF, "盖章件.pdf").get_data(as_text=True)
     assert "扫描件已保存" in done and "盖章件.pdf" in done
