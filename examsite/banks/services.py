@@ -31,16 +31,17 @@ class RepeatedImport(BankError):
 
 # ---- import ---------------------------------------------------------------------------------
 
-def check_against_banks(result: ParseResult) -> ParseResult:
-    """Add a warning for each question already in a bank (same stem and options)."""
+def check_against_banks(result: ParseResult, bank_ids: list[int] | None = None) -> ParseResult:
+    """Add a warning for each question already in a bank (same stem and options); of
+    ``bank_ids`` only (the banks a unit organiser sees), None: of all."""
     prints = {q.fingerprint: q for q in result.questions}
     if not prints:
         return result
-    found = db.session.execute(
-        select(Question.fingerprint, Bank.name, Question.source_line)
-        .join(Question.bank)
-        .where(Question.fingerprint.in_(list(prints)), Question.retired.is_(False))
-    ).all()
+    query = (select(Question.fingerprint, Bank.name, Question.source_line).join(Question.bank)
+             .where(Question.fingerprint.in_(list(prints)), Question.retired.is_(False)))
+    if bank_ids is not None:
+        query = query.where(Question.bank_id.in_(bank_ids))
+    found = db.session.execute(query).all()
     for print_, bank_name, _ in found:
         question = prints[print_]
         result.warnings.append(Problem(question.line, f"题库“{bank_name}”中已有相同的题目。"))
@@ -63,16 +64,17 @@ class Overlap:
                 "再导入一次会产生重复的题目。")
 
 
-def overlaps(result: ParseResult) -> list[Overlap]:
-    """For each bank with questions in use that the file's questions match (by fingerprint), how
-    many match; most matches first."""
+def overlaps(result: ParseResult, bank_ids: list[int] | None = None) -> list[Overlap]:
+    """For each bank (of ``bank_ids``; None: any) with questions in use that the file's
+    questions match (by fingerprint), how many match; most matches first."""
     prints = [q.fingerprint for q in result.questions]
     if not prints:
         return []
-    found = db.session.execute(
-        select(Bank.id, Bank.name, Question.fingerprint).join(Question.bank)
-        .where(Question.fingerprint.in_(sorted(set(prints))), Question.retired.is_(False)).distinct()
-    ).all()
+    query = (select(Bank.id, Bank.name, Question.fingerprint).join(Question.bank)
+             .where(Question.fingerprint.in_(sorted(set(prints))), Question.retired.is_(False)).distinct())
+    if bank_ids is not None:
+        query = query.where(Bank.id.in_(bank_ids))
+    found = db.session.execute(query).all()
     by_bank: dict[int, tuple[str, set[str]]] = {}
     for bank_id, name, print_ in found:
         by_bank.setdefault(bank_id, (name, set()))[1].add(print_)
@@ -81,10 +83,10 @@ def overlaps(result: ParseResult) -> list[Overlap]:
     return sorted(result_list, key=lambda o: (-o.matched, o.bank_id))
 
 
-def imported_before(result: ParseResult) -> Overlap | None:
+def imported_before(result: ParseResult, bank_ids: list[int] | None = None) -> Overlap | None:
     """The active bank holding more than half of the file's questions, if one does: the file
     (or most of it) was very likely imported already."""
-    found = overlaps(result)
+    found = overlaps(result, bank_ids)
     return found[0] if found and found[0].matched * 2 > found[0].total else None
 
 
@@ -99,16 +101,17 @@ def store_upload(filename: str, data: bytes, user) -> BankUpload:
 
 
 def import_bank(name: str, filename: str, result: ParseResult, *, description: str | None = None,
-                repeat_ok: bool = True, owner=None) -> Bank:
+                repeat_ok: bool = True, owner=None, seen: list[int] | None = None) -> Bank:
     """Create a bank holding every parsed question, or raise BankError and add nothing. Unless
     ``repeat_ok``, a file most of whose questions an active bank already holds is refused.
-    ``owner`` is the unit whose own bank it is (a unit organiser's); None: the district's."""
+    ``owner`` is the unit whose own bank it is (a unit organiser's); None: the district's.
+    ``seen``: the banks the importer sees (None: all), the only ones a repeat is looked for in."""
     name = name.strip()
     if result.errors:
         raise BankError(f"文件有 {len(result.errors)} 处错误，没有导入任何题目。")
     if not result.questions:
         raise BankError("文件中没有题目。")
-    repeated = None if repeat_ok else imported_before(result)
+    repeated = None if repeat_ok else imported_before(result, seen)
     if repeated is not None:
         raise RepeatedImport(f"没有导入：{repeated.message}如确需再导入，请勾选“仍然导入”后再确认。", repeated)
     if not name:

@@ -82,7 +82,7 @@ def upload():
         result = parse_bank(filename, data, current_app.config["MAX_CONTENT_LENGTH"])  # no lock held
         if not result.errors:
             write_transaction()
-        result = services.check_against_banks(result)
+        result = services.check_against_banks(result, banks_seen_by(current_user))
         confirm = None
         if not result.errors:
             pending = services.store_upload(filename, data, current_user)
@@ -119,7 +119,7 @@ def confirm():
     if pending is None:  # confirmed meanwhile in another tab
         flash("上传的文件已失效，请重新上传。", "warning")
         return redirect(url_for("banks.upload"))
-    result = services.check_against_banks(result)
+    result = services.check_against_banks(result, banks_seen_by(current_user))
     if result.answer_mark and not form.marks_checked.data:
         db.session.rollback()
         return _preview(pending.filename, result, form,
@@ -127,7 +127,8 @@ def confirm():
     try:
         owner = db.session.get(Unit, form.owner_unit_id.data) if isinstance(form, UnitBankConfirmForm) else None
         bank = services.import_bank(form.name.data, pending.filename, result, owner=owner,
-                                    description=form.description.data or None, repeat_ok=form.import_anyway.data)
+                                    seen=banks_seen_by(current_user), description=form.description.data or None,
+                                    repeat_ok=form.import_anyway.data)
     except services.BankError as error:
         db.session.rollback()
         return _preview(pending.filename, result, form, problem=str(error))
@@ -140,7 +141,7 @@ def confirm():
 def _preview(filename: str, result, confirm, problem: str | None = None):
     return render_template("banks/preview.html", filename=filename, result=result, items=preview_items(result),
                            confirm=confirm, counts=services.count_types(result.questions), problem=problem,
-                           repeated=services.imported_before(result))
+                           repeated=services.imported_before(result, banks_seen_by(current_user)))
 
 
 @bp.get("/<int:bank_id>")

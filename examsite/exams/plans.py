@@ -57,6 +57,8 @@ def save_exam(exam: Exam | None, fields: ExamFields, unit_ids: list[int], campai
         campaign, organiser = exam.campaign, exam.organiser_unit
     if organiser is not None and campaign is None:
         raise ExamError("只有活动中的测试才有组织单位。")
+    if organiser is not None and fields.mode != "all":
+        raise ExamError("单位自行组织的测试只能是全员测试；随机抽测由区纪委组织。")
     if campaign is not None:
         _check_campaign(campaign, organiser, fields)
         if organiser is not None and not unit_ids:

@@ -166,6 +166,9 @@ def test_the_service_keeps_a_units_test_in_its_tree_and_the_campaign(db, world):
     early = plans.ExamFields("测试", None, "all", MOMENT - timedelta(days=30), MOMENT, False)
     with pytest.raises(ExamError, match="期间"):
         plans.save_exam(None, early, [], world.campaign, world.chengguan)
+    sample = plans.ExamFields("测试", None, "sample", MOMENT, MOMENT + timedelta(hours=5), False)
+    with pytest.raises(ExamError, match="单位自行组织的测试只能是全员测试"):
+        plans.save_exam(None, sample, [], world.campaign, world.chengguan)
     office = factories.unit("城南区/城关镇/党政办")
     exam = plans.save_exam(None, fields, [office.id], world.campaign, world.chengguan)
     assert [link.unit_id for link in exam.units] == [office.id]
@@ -385,6 +388,14 @@ def test_with_no_test_able_to_draw_them_he_sees_the_campaigns_keys(db, app, worl
     liaison = login(app, "chengguan")
     shared = liaison.client.get(f"/banks/{world.shared.id}").get_data(as_text=True)
     assert "answer-line" in shared and HIDDEN_NOTE not in shared
+
+
+def test_his_import_preview_names_no_district_bank(db, app, world):
+    copied = "一、单项选择题\n1．区纪委内部题库第1题（single）\nA．甲　B．乙　C．丙　D．丁\n答案：A\n"
+    admin = flashed(upload(login(app, "admin"), copied))
+    assert "题库“区纪委内部题库”中已有相同的题目" in admin
+    page = flashed(upload(login(app, "chengguan"), copied))
+    assert "共识别 <strong>1</strong> 题" in page and "题库“区纪委内部题库”" not in page and "已有相同" not in page
 
 
 def upload(person, text: str):
