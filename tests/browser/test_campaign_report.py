@@ -80,6 +80,7 @@ def test_the_organiser_reports_and_the_district_sees_it(db, live_server, browser
     page.goto(report_url)
     expect(page.locator("#report-status")).to_contain_text("按时报送")
     expect(page.locator("#report-return")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "campaign-report-admin.png"), full_page=True)
     with page.expect_download() as info:
         page.get_by_role("link", name="盖章件.pdf").click()
     saved = tmp_path / "downloaded.pdf"
