@@ -6,6 +6,7 @@ recorded it: the campaign's figures leave the exempt out of those expected there
 test is a named test of the same campaign and organiser with copies of the first test's plans;
 a make-up of a make-up names those who still failed, and its sitting counts for the first test.
 """
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -189,7 +190,9 @@ def record_exemption(result: Results, staff_id: int, kind: str, reason: str,
         raise MakeupError(f"免测理由不能超过 {REASON_MAX} 个字。")
     filename = mimetype = data = None
     if attachment is not None:
-        filename, data = (attachment[0] or "附件").strip()[-255:], attachment[1]
+        # a browser may send a whole path; keep the name, and its end (the extension) if long
+        filename = re.split(r"[\\/]", attachment[0] or "")[-1].strip()[-255:] or "附件"
+        data = attachment[1]
         mimetype = check_attachment(filename, data)
     exemption = Exemption(exam_id=found.root.id, staff_id=staff_id, kind=kind, reason=reason,
                           attachment_filename=filename, attachment_type=mimetype, attachment_data=data,

@@ -45,6 +45,8 @@ def build_snapshot(result: Results, draft: NoticeDraft) -> dict:
     }
     if result.bands is not None:  # a campaign's test: the band of each paper, counted
         snapshot["bands"] = {"counts": result.band_counts(), "rule": result.bands.describe()}
+        if draft.include_units:
+            snapshot["bands"]["units"] = [[name, counts] for name, counts in result.band_counts_by_unit()]
     if draft.include_units:
         snapshot["units"] = [[name, summary_data(summary)] for name, summary in result.by_unit()]
     if draft.include_tiers:

@@ -76,6 +76,13 @@ class Results:
                 counts[row.band] += 1
         return counts
 
+    def band_counts_by_unit(self) -> list[tuple[str, dict[str, int]]]:
+        """band_counts() per unit, in the order of by_unit()."""
+        groups: dict[str, list[ResultRow]] = defaultdict(list)
+        for row in self.rows:
+            groups[row.group].append(row)
+        return [(name, self.band_counts(members)) for name, members in groups.items()]
+
     @property
     def submitted(self) -> list[ResultRow]:
         return [r for r in self.rows if r.status == "submitted"]

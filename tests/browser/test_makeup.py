@@ -67,6 +67,7 @@ def test_exemption_make_up_and_both_sittings(db, live_server, browser, tmp_path,
 
     page.get_by_label("开始时间").fill(_local(START + timedelta(hours=5, minutes=30)))
     page.get_by_label("结束时间").fill(_local(START + timedelta(days=2)))
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="创建补测").click()
     expect(page.get_by_text("已创建补测“城关镇警示教育月测试（补测）”。")).to_be_visible()
     expect(page.locator("#makeup-of")).to_contain_text("指定 2 人参加")

@@ -25,7 +25,12 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 100
 
 @pytest.fixture
 def town(db):
-    """城关镇's self-test of a campaign, taken at START and closed."""
+    yield closed_town()
+    freeze(None)
+
+
+def closed_town():
+    """城关镇's self-test of a campaign, taken at START and closed (the clock frozen after)."""
     freeze(START)
     f.bank(singles=2, multiples=1, judges=2, fills=1)
     campaign = f.campaign(opens=START - timedelta(days=10), closes=START + timedelta(days=20),
@@ -40,8 +45,7 @@ def town(db):
     f.sit(exam, people["A2"], right=("single",))
     f.sit(exam, people["A3"], right=("single", "multiple"))
     freeze(AFTER)
-    yield exam, people
-    freeze(None)
+    return exam, people
 
 
 def _settled(exam):

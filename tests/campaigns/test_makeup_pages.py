@@ -18,7 +18,7 @@ from examsite.models import Exam, ExamMember, Exemption
 from tests import factories as f
 from tests.factories import PASSWORD
 
-from .test_makeup import AFTER, PNG, START, town  # noqa: F401 (the fixture)
+from .test_makeup import AFTER, PNG, START, closed_town
 
 
 def table(html: str, table_id: str) -> dict[str, list[str]]:
@@ -35,11 +35,14 @@ def headers(html: str, table_id: str) -> list[str]:
 
 
 @pytest.fixture
-def accounts(town):
+def accounts(db):
+    """The closed self-test of test_makeup, the admin, its organiser and 东岗镇's liaison."""
+    town = closed_town()
     f.user("admin")
     f.user("town", role="liaison", unit_path="城南区/城关镇")
     f.user("east", role="liaison", unit_path="城南区/东岗镇")
-    return town
+    yield town
+    freeze(None)
 
 
 def _local(moment) -> str:

@@ -55,6 +55,8 @@ def test_the_pages_and_the_export_show_the_band(sat, client, auth):
     assert (rows["A1"][7], rows["A2"][7], rows["A3"][7], rows["C1"][7]) == ("优秀", "不合格", "良好", "")
     overview = client.get(f"/exams/{exam.id}/results/").get_data(as_text=True)
     assert [c for c in _cells(overview, "bands").values()] == [["1", "1", "0", "1"]] and "优秀 ≥ 95" in overview
+    units = _cells(overview, "unit-bands")
+    assert units["城关镇"][1:] == ["1", "1", "0", "1"] and units["东岗镇"][1:] == ["0", "0", "0", "0"]
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/exams/{exam.id}/results/export.xlsx").data))
     cells = [[c.value for c in row] for row in book["成绩明细"].iter_rows(min_row=2)]
     head, by_no = cells[0], {row[0]: row for row in cells[1:]}
@@ -78,6 +80,7 @@ def test_a_test_of_no_campaign_looks_as_before(sat, client, auth):
                     "开始时间", "交卷时间", "用时（分钟）"]
     snapshot = build_snapshot(settled_results(exam), NoticeDraft("通报", "", include_failed=True))
     assert "bands" not in snapshot and "band" not in snapshot["failed"][0]
+    assert 'id="unit-bands"' not in overview
 
 
 def test_a_notice_keeps_the_band_counts_and_each_rows_band(sat, client, auth):
@@ -85,16 +88,18 @@ def test_a_notice_keeps_the_band_counts_and_each_rows_band(sat, client, auth):
     _banded(exam)
     snapshot = build_snapshot(settled_results(exam), NoticeDraft("通报", "", include_failed=True))
     assert snapshot["bands"]["counts"] == {"优秀": 1, "良好": 1, "合格": 0, "不合格": 1}
+    assert dict(snapshot["bands"]["units"])["城关镇"] == {"优秀": 1, "良好": 1, "合格": 0, "不合格": 1}
     assert [(p["name"][0], p["band"]) for p in snapshot["failed"]] == [("甲", "不合格")]
     clock.freeze(START + timedelta(hours=6))
     auth.login("admin", PASSWORD)
     page = client.get(f"/exams/{exam.id}/notice").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     published = client.post(f"/exams/{exam.id}/notice", data={
-        "csrf_token": token, "title": "关于测试情况的通报", "intro": "导语", "include_failed": "y", "supersedes": 0,
+        "csrf_token": token, "title": "关于测试情况的通报", "intro": "导语", "include_failed": "y", "include_units": "y", "supersedes": 0,
         "action": "publish"}, follow_redirects=True).get_data(as_text=True)
     assert "优秀 2 人，良好 1 人，合格 0 人，不合格 1 人" in published  # B1 handed in at the deadline, all right
     assert list(_cells(published, "notice-failed").values())[0][-1] == "不合格"
+    assert _cells(published, "notice-unit-bands")["城关镇"][1:] == ["1", "1", "0", "1"]
 
 
 def test_the_examinee_sees_his_band_beside_his_score(db, client, auth):
