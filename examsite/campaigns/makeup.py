@@ -233,7 +233,12 @@ def exemption_of(root: Exam, staff_id: int) -> Exemption | None:
 # ---- the make-up test ---------------------------------------------------------------------
 
 def default_title(exam: Exam) -> str:
-    return f"{first_test(exam).title}（补测）"
+    """“<原标题>（补测）” for a make-up of a first test; （第2次补测） for a make-up of that one …"""
+    every = chain(exam)
+    depth, at = 1, exam
+    while at.makeup_of_id is not None and at.makeup_of_id in every and depth < 50:
+        depth, at = depth + 1, every[at.makeup_of_id]
+    return f"{at.title}（补测）" if depth == 1 else f"{at.title}（第{depth}次补测）"
 
 
 def _check_window(exam: Exam, opens_at: datetime, closes_at: datetime) -> None:
@@ -299,6 +304,10 @@ def edit_makeup(makeup: Exam, title: str | None, opens_at: datetime, closes_at: 
     first = db.session.get(Exam, makeup.makeup_of_id)
     title = _title(title, first)
     _check_window(first, opens_at, closes_at)
+    started = db.session.scalar(select(Attempt.id).where(Attempt.exam_id == makeup.id).limit(1)) is not None
+    if started and (opens_at != makeup.opens_at or closes_at < makeup.closes_at):
+        # papers under way keep the deadlines they were given at their start
+        raise MakeupError("已有人开始补测：开始时间不能再改，结束时间只能推后。")
     before = (makeup.title, makeup.opens_at, makeup.closes_at)
     makeup.title, makeup.opens_at, makeup.closes_at = title, opens_at, closes_at
     db.session.flush()

@@ -177,7 +177,9 @@ def test_a_make_up_of_a_make_up_names_who_still_failed_and_counts_for_the_first(
     # A5 excused on the make-up's page: kept on the first test, which the campaign counts
     services.record_exemption(_settled(first), people["A5"].id, "产假", "产假中")
     db.session.commit()
-    second = services.create_makeup(_settled(first), "第二次补测", AFTER + timedelta(days=3), AFTER + timedelta(days=4))
+    assert services.default_title(first) == f"{exam.title}（第2次补测）"
+    second = services.create_makeup(_settled(first), "", AFTER + timedelta(days=3), AFTER + timedelta(days=4))
+    assert second.title == f"{exam.title}（第2次补测）"
     db.session.commit()
     assert db.session.get(Exemption, (exam.id, people["A5"].id)) is not None
     assert set(db.session.scalars(select(ExamMember.staff_id).where(ExamMember.exam_id == second.id))) == {people["A2"].id}
@@ -218,6 +220,13 @@ def test_a_make_up_keeps_its_people_when_its_title_and_window_change(town):
     with pytest.raises(services.MakeupError, match="原测试结束"):
         services.edit_makeup(makeup, "x", START, AFTER + timedelta(days=2))
     db.session.rollback()
+    freeze(AFTER + timedelta(hours=3))
+    f.sit(makeup, people["A2"], submit=False)
+    with pytest.raises(services.MakeupError, match="结束时间只能推后"):
+        services.edit_makeup(makeup, "x", AFTER + timedelta(hours=2), AFTER + timedelta(days=1))
+    db.session.rollback()
+    services.edit_makeup(makeup, "x", AFTER + timedelta(hours=2), AFTER + timedelta(days=2, hours=1))
+    db.session.commit()
     freeze(AFTER + timedelta(days=3))
     with pytest.raises(services.MakeupError, match="已经结束"):
         services.edit_makeup(makeup, "x", AFTER + timedelta(days=4), AFTER + timedelta(days=5))
