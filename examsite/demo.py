@@ -10,9 +10,10 @@ from .accounts import throttle
 from .accounts.provisioning import ensure_accounts_for_all
 from .accounts.services import create_user, generate_password
 from .audit.services import record
+from .demo_campaign import demo_campaign
 from .banks.readers import parse_bank
 from .banks.services import import_bank
-from .extensions import db
+from .extensions import db, write_transaction
 from .exams.drawing import Section
 from .models import Bank, Exam, Staff, Tier, Unit, User
 
@@ -41,6 +42,8 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅玲海燕文斌辉鹏宇浩晨琳欣怡子涵雨萱博文思远俊杰佳琪"
 STAFF_COUNT = 300
 DEMO_LIAISON_UNIT = "城关镇"
+#: the second unit's organiser, so the demo shows that one liaison never sees the other's unit
+SECOND_LIAISON_UNIT = "东岗镇"
 
 
 def build_units() -> dict[str, Unit]:
@@ -96,6 +99,7 @@ def demo_accounts(units: dict[str, Unit]) -> list[tuple[str, str, str]]:
     wanted = [
         ("admin", "admin", "演示管理员", None, None),
         ("liaison", "liaison", "城关镇联络员", units[f"{DISTRICT}/{DEMO_LIAISON_UNIT}"], None),
+        ("liaison", "liaison2", "东岗镇联络员", units[f"{DISTRICT}/{SECOND_LIAISON_UNIT}"], None),
         ("examinee", examinee_staff.staff_no, examinee_staff.name, None, examinee_staff),
     ]
     printed = []
@@ -169,7 +173,7 @@ def demo_finished_exam(share: float = 0.9) -> Exam | None:
     from datetime import timedelta
 
     from . import clock
-    from .exams import attempts, plans
+    from .exams import plans
     from .notices.services import publish
     from .notices.snapshot import default_draft
     from .results.services import results
@@ -189,22 +193,36 @@ def demo_finished_exam(share: float = 0.9) -> Exam | None:
             sections = [Section(qtype, count, points) for qtype, count, points in rows]
             plans.save_plan(exam, tiers[tier_name], sections, 30,
                             round(sum(s.count * s.points for s in sections) * 0.6), "all_or_nothing")
-        staff = list(db.session.scalars(select(Staff).order_by(Staff.staff_no)))
-        for number, person in enumerate(staff):
-            if rng.random() > share:
-                continue  # absent
-            clock.freeze(opens + timedelta(minutes=number * 20))
-            attempt = attempts.start_attempt(exam, person)
-            ability = rng.uniform(0.35, 0.98)
-            for seq, item in enumerate(attempt.paper, start=1):
-                attempts.save_answer(attempt, item["id"], _demo_response(item, rng.random() < ability, rng), seq)
-            clock.freeze(opens + timedelta(minutes=number * 20 + rng.randint(8, 28)))
-            attempts.submit(attempt)
+        sit_everyone(exam, list(db.session.scalars(select(Staff).order_by(Staff.staff_no))), opens, rng, share)
         clock.freeze(today)
         publish(results(exam), default_draft(results(exam)))
     finally:
         clock.freeze(None)
     return exam
+
+
+def sit_everyone(exam: Exam, people: list[Staff], opens, rng: random.Random, share: float,
+                 ability: tuple[float, float] = (0.35, 0.98)) -> None:
+    """Each of ``people`` (but about 1 − ``share`` of them, absent) starts, answers and hands in
+    ``exam``, one after another from ``opens``, each right on a share of questions drawn from
+    ``ability``. The clock is left where the last one handed in."""
+    from datetime import timedelta
+
+    from . import clock
+    from .exams import attempts
+
+    room = (exam.closes_at - opens - timedelta(minutes=30)) / max(len(people), 1)
+    step = min(timedelta(minutes=20), max(room, timedelta(seconds=30)))
+    for number, person in enumerate(people):
+        if rng.random() > share:
+            continue  # absent
+        clock.freeze(opens + step * number)
+        attempt = attempts.start_attempt(exam, person)
+        right = rng.uniform(*ability)
+        for seq, item in enumerate(attempt.paper, start=1):
+            attempts.save_answer(attempt, item["id"], _demo_response(item, rng.random() < right, rng), seq)
+        clock.freeze(opens + step * number + timedelta(minutes=rng.randint(8, 28)))
+        attempts.submit(attempt)
 
 
 def _demo_response(item: dict, right: bool, rng: random.Random):
@@ -234,6 +252,7 @@ def demo_command(if_empty: bool) -> None:
     if if_empty and not is_empty():
         click.echo("数据库中已有数据，未载入演示数据。需要演示账号的新密码时运行：flask demo")
         return
+    write_transaction()  # one transaction, holding SQLite's write lock, for the whole demo
     units = build_units()
     added = build_staff(units)
     accounts = demo_accounts(units)
@@ -241,6 +260,7 @@ def demo_command(if_empty: bool) -> None:
     banks = load_banks()
     exam = demo_exam()
     finished = demo_finished_exam()
+    campaign = demo_campaign(DISTRICT, sit_everyone)
     record("demo.load", f"载入演示数据：单位 {len(units)} 个，新增人员 {added} 人，新增题库 {len(banks)} 个",
            detail={"units": len(units), "staff_added": added, "banks": banks})
     db.session.commit()
@@ -251,6 +271,8 @@ def demo_command(if_empty: bool) -> None:
         click.echo(f"  已建立演示测试“{exam.title}”，开放 30 天，各层级有各自的试卷方案")
     if finished is not None:
         click.echo(f"  已建立已结束的演示测试“{finished.title}”（含成绩和一份已发布的通报）")
+    if campaign is not None:
+        click.echo(f"  已建立演示活动“{campaign.title}”：两个镇的自测、一场补测、一份按时报送和一份逾期报送、区纪委的抽测")
     if everyone:
         click.echo(f"  已为其余 {everyone} 名人员建立考生账号（用户名为工号；在测试页面“登录条”处打印访问码）")
     click.echo("演示账号（密码每次运行 flask demo 都会重新生成）：")
