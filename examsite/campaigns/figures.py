@@ -153,7 +153,7 @@ def unit_lines(units: list[tuple[int, str]], rows: list, reports: dict[int, date
 
 def flags(line: UnitLine, thresholds: Thresholds) -> list[str]:
     found = []
-    if not line.held:
+    if not line.held and line.report != "pending":  # before the deadline he may still hold it
         found.append("未组织自测")
     if line.report == "missing":
         found.append("逾期未报送")

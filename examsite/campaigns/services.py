@@ -83,6 +83,7 @@ def save_campaign(campaign: Campaign | None, fields: CampaignFields, unit_ids: l
     units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))))
     if len(units) != len(unit_ids):
         raise CampaignError("所选单位不存在，可能刚被删除，请刷新页面后重新勾选。")
+    _check_not_nested(units)
     banks = list(db.session.scalars(select(Bank).where(Bank.id.in_(bank_ids)))) if bank_ids else []
     if len(banks) != len(bank_ids):
         raise CampaignError("所选题库不存在，请刷新页面后重新勾选。")
@@ -118,6 +119,21 @@ def save_campaign(campaign: Campaign | None, fields: CampaignFields, unit_ids: l
            f"{_when(campaign.starts_at)} 至 {_when(campaign.ends_at)}，报送截止 {_when(campaign.report_due)}",
            target=campaign, detail=detail)
     return campaign
+
+
+def _check_not_nested(units: list[Unit]) -> None:
+    """A unit taking part tests the staff of its whole tree, so no unit taking part may lie in
+    another's tree: its people would belong to two units."""
+    chosen = {unit.id for unit in units}
+    parent = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    for unit in units:
+        above = parent.get(unit.id)
+        while above is not None:
+            if above in chosen:
+                upper = db.session.get(Unit, above)
+                raise CampaignError(f"参加单位不能互相包含：“{unit.name}”是“{upper.name}”的下级单位，"
+                                    f"“{upper.name}”的测试已包括它的干部。请只勾选其中一个。")
+            above = parent.get(above)
 
 
 def _check_change(campaign: Campaign, fields: CampaignFields, unit_ids: list[int], bank_ids: list[int]) -> None:

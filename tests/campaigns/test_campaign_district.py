@@ -205,3 +205,12 @@ def test_an_examinee_or_a_stranger_gets_nothing(district, auth):
     for url in ("/campaigns/", f"/campaigns/{campaign.id}", f"/campaigns/{campaign.id}/units/{units['城关镇']}",
                 f"/campaigns/{campaign.id}/export.xlsx"):
         assert auth.client.get(url).status_code == 403, url
+
+
+def test_before_the_deadline_a_unit_without_a_test_is_not_flagged(district, auth, db):
+    campaign, units = district["campaign"], district["units"]
+    campaign.report_due = now() + timedelta(days=1)
+    db.session.commit()
+    _login(auth, "admin")
+    html = auth.client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert row_of(html, f'id="unit-{units["西山镇"]}"') == "— 西山镇 尚未组织 尚未报送 0 — — — — 0 0 0 0"

@@ -191,3 +191,10 @@ def test_the_plan_form_saves_a_default_plan_and_refuses_a_short_one(db, auth):
     removed = auth.post(f"/campaigns/{campaign.id}/plan/{plan.id}/delete", follow_redirects=True)
     assert "已删除这个默认试卷方案" in removed.get_data(as_text=True) and _count(CampaignPlan) == 0
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "campaign.plan")) == 2
+
+
+def test_units_taking_part_may_not_lie_in_each_other(db):
+    town, office = f.unit("城南区/城关镇"), f.unit("城南区/城关镇/党政办")
+    with pytest.raises(CampaignError, match="“党政办”是“城关镇”的下级单位"):
+        services.save_campaign(None, _fields(), [town.id, office.id], [])
+    assert services.save_campaign(None, _fields(), [office.id, f.unit("城南区/东岗镇").id], []).id
