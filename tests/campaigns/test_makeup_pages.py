@@ -112,6 +112,9 @@ def test_an_exemption_with_its_attachment_then_the_make_up(accounts, client, aut
     assert makeup.title == f"{exam.title}（补测）" and made.request.path == f"/exams/{makeup.id}/makeup"
     assert set(db.session.scalars(select(ExamMember.staff_id).where(ExamMember.exam_id == makeup.id))) == {
         people["A2"].id, people["A4"].id}
+    detail = client.get(f"/exams/{makeup.id}").get_data(as_text=True)
+    assert f"本测试是“<a href=\"/exams/{exam.id}\">{exam.title}</a>”的补测" in detail
+    assert makeup.title in client.get(f"/exams/{exam.id}").get_data(as_text=True)
     page = made.get_data(as_text=True)
     assert 'id="makeup-of"' in page and 'id="makeup-edit"' in page and "指定 2 人参加" in page
     edited = auth.post(f"/exams/{makeup.id}/makeup/edit", {
