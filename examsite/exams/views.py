@@ -74,6 +74,8 @@ def edit(exam_id: int | None = None):
         abort(403)  # a unit's test belongs to a campaign: the list links to 新建 per campaign unit
     form = ExamForm(obj=exam) if request.method == "GET" and exam else ExamForm()
     organisers = _organiser_choices(form, campaign)
+    if current_user.role != "admin" or (exam is not None and exam.organiser_unit_id):
+        form.mode.choices = [("all", plans.MODES["all"])]  # a unit's own test is for all its people
     if request.method == "GET" and exam:
         form.opens_at.data, form.closes_at.data = _local(exam.opens_at), _local(exam.closes_at)
         form.units.data = [link.unit_id for link in exam.units]
