@@ -234,6 +234,23 @@ def test_a_district_test_of_the_campaign_draws_from_its_banks(db, app, world):
     assert "这次测试可以抽题的题库中只有 6 题" in short
 
 
+def test_the_admin_creates_a_units_test_which_its_organiser_then_runs(db, app, world):
+    db.session.add(CampaignPlan(campaign_id=world.campaign.id, tier_id=factories.tier("乡科级").id,
+                                duration_minutes=30, pass_mark=2, sections=[{"qtype": "judge", "count": 4, "points": 1}]))
+    db.session.commit()
+    admin = login(app, "admin")
+    assert new_test(admin, world.campaign, world.chengguan, title="区纪委代建的测试").status_code == 302
+    exam = db.session.scalar(select(Exam))
+    assert exam.organiser_unit_id == world.chengguan.id
+    liaison = login(app, "chengguan")
+    liaison.token = csrf_from(liaison.client.get(f"/exams/{exam.id}").get_data(as_text=True))
+    done = flashed(liaison.post(f"/exams/{exam.id}/plan/default", {}, follow_redirects=True))
+    assert "已采用活动的默认试卷方案：" in done
+    db.session.rollback()
+    assert {plan.tier.name for plan in exam.plans} == {"一般干部", "乡科级"}
+    assert login(app, "donggang").client.get(f"/exams/{exam.id}").status_code == 404
+
+
 def test_the_admins_own_flow_is_unchanged(db, app, world):
     admin = login(app, "admin")
     admin.token = csrf_from(admin.client.get("/exams/new").get_data(as_text=True))
