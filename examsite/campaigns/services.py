@@ -137,18 +137,19 @@ def _check_not_nested(units: list[Unit]) -> None:
 
 
 def _check_change(campaign: Campaign, fields: CampaignFields, unit_ids: list[int], bank_ids: list[int]) -> None:
-    """A change may not strand what already exists: a unit with tests of the campaign stays in
-    it, and every test of the campaign stays inside its period."""
-    organisers = set(db.session.scalars(select(Exam.organiser_unit_id).where(
+    """A change may not strand what already exists: a unit that organised a test or reported
+    stays in the campaign, and every test of the campaign stays inside its period."""
+    busy = set(db.session.scalars(select(Exam.organiser_unit_id).where(
         Exam.campaign_id == campaign.id, Exam.organiser_unit_id.is_not(None))))
-    dropped = organisers - set(unit_ids)
+    busy |= set(db.session.scalars(select(CampaignReport.unit_id).where(CampaignReport.campaign_id == campaign.id)))
+    dropped = busy - set(unit_ids)
     if dropped:
         names = "、".join(db.session.scalars(select(Unit.name).where(Unit.id.in_(dropped)).order_by(Unit.name)))
-        raise CampaignError(f"{names}已经组织了本活动的测试，不能移出参加单位。")
+        raise CampaignError(f"{names}已经组织了本活动的测试或报送了成绩，不能移出参加单位。")
     first, last = db.session.execute(select(func.min(Exam.opens_at), func.max(Exam.closes_at)).where(
-        Exam.campaign_id == campaign.id, Exam.organiser_unit_id.is_not(None))).one()
+        Exam.campaign_id == campaign.id)).one()
     if first is not None and (first < fields.starts_at or last > fields.ends_at):
-        raise CampaignError(f"本活动的单位测试安排在 {_when(first)} 至 {_when(last)}，活动期间必须包括这段时间。")
+        raise CampaignError(f"本活动的测试安排在 {_when(first)} 至 {_when(last)}，活动期间必须包括这段时间。")
 
 
 def _set_links(campaign: Campaign, model, column: str, wanted: list[int]) -> None:

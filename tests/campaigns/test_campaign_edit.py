@@ -71,7 +71,7 @@ def test_an_edit_keeps_the_units_that_hold_tests_and_their_windows(db):
     db.session.commit()
     keep = [f.unit("城南区/城关镇").id]
     fields = _fields(starts_at=campaign.starts_at, ends_at=campaign.ends_at, report_due=campaign.report_due)
-    with pytest.raises(CampaignError, match="城关镇已经组织了本活动的测试"):
+    with pytest.raises(CampaignError, match="城关镇已经组织了本活动的测试或报送了成绩"):
         services.save_campaign(campaign, fields, [f.unit("城南区/东岗镇").id], [])
     db.session.rollback()
     with pytest.raises(CampaignError, match="活动期间必须包括"):
