@@ -9,6 +9,10 @@ page or the item analysis — not while the question is still in use somewhere, 
    that can draw the question (its type, regulation and difficulty; a retired question is drawn
    by nobody).
 
+A unit organiser (liaison) sees the keys of his own units' banks, which he keeps, on the tests
+he runs: only a test he does not run (a district test, whose plan draws from every bank) that
+can draw such a question, or its open papers holding one, hides it from him.
+
 Banks are shared between tests, so "his test is closed" is not enough: a key shown on one test's
 review would reach the people still answering another test drawn from the same bank. Every page
 that shows keys to someone other than the admin asks ``questions_with_hidden_keys()`` first.
@@ -30,33 +34,55 @@ def questions_with_hidden_keys(question_ids: Iterable[int], viewer, at: datetime
     wanted = {int(qid) for qid in question_ids}
     if not wanted or getattr(viewer, "role", None) == "admin":
         return set()
-    wanted -= of_kept_banks(wanted, viewer)
-    if not wanted:
-        return set()
     moment = at or now()
-    hidden = drawable_by_unclosed_tests(wanted, moment)
+    kept = of_kept_banks(wanted, viewer)
+    hidden: set[int] = set()
+    if kept:
+        # his own bank's keys he wrote himself; but a test he does not run (a district test
+        # drawing from every bank) may draw them, and then its examinees must not get them
+        others = not_run_by(viewer)
+        hidden = drawable_by_unclosed_tests(kept, moment, others)
+        hidden |= on_open_papers(kept - hidden, moment, others) if kept - hidden else set()
+        wanted -= kept
+    if not wanted:
+        return hidden
+    hidden |= drawable_by_unclosed_tests(wanted, moment)
     rest = wanted - hidden
     if rest:
         hidden |= on_open_papers(rest, moment)
     return hidden
 
 
-def of_kept_banks(question_ids: set[int], viewer) -> set[int]:
-    """The questions of banks ``viewer`` keeps (a unit organiser's own banks): his own keys
-    he wrote himself, so they are never hidden from him (campaigns.access.keeps_bank)."""
+def _within(viewer) -> set[int]:
     from ..accounts.scope import units_in_scope
 
-    within = units_in_scope(viewer) if getattr(viewer, "role", None) == "liaison" else set()
+    return units_in_scope(viewer) if getattr(viewer, "role", None) == "liaison" else set()
+
+
+def of_kept_banks(question_ids: set[int], viewer) -> set[int]:
+    """The questions of banks ``viewer`` keeps (a unit organiser's own banks, the set form of
+    campaigns.access.keeps_bank)."""
+    within = _within(viewer)
     if not within:
         return set()
     return set(db.session.scalars(select(Question.id).join(Bank, Bank.id == Question.bank_id).where(
         Question.id.in_(question_ids), Bank.owner_unit_id.in_(within))))
 
 
-def drawable_by_unclosed_tests(question_ids: set[int], moment: datetime) -> set[int]:
-    """The questions a plan of a test not yet closed at ``moment`` can draw."""
-    sections = [Section.from_json(data) for (plan,) in db.session.execute(
-        select(PaperPlan.sections).join(Exam, Exam.id == PaperPlan.exam_id).where(Exam.closes_at > moment)) for data in plan or ()]
+def not_run_by(viewer):
+    """A condition on Exam: the tests a unit organiser does not run (the negation of
+    campaigns.access.manages_exam for a liaison)."""
+    within = _within(viewer)
+    return ~(Exam.campaign_id.is_not(None) & Exam.organiser_unit_id.is_not(None) & Exam.organiser_unit_id.in_(within))
+
+
+def drawable_by_unclosed_tests(question_ids: set[int], moment: datetime, among=None) -> set[int]:
+    """The questions a plan of a test not yet closed at ``moment`` (and meeting ``among``, a
+    condition on Exam, if given) can draw."""
+    query = select(PaperPlan.sections).join(Exam, Exam.id == PaperPlan.exam_id).where(Exam.closes_at > moment)
+    if among is not None:
+        query = query.where(among)
+    sections = [Section.from_json(data) for (plan,) in db.session.execute(query) for data in plan or ()]
     if not sections:
         return set()
     hidden = set()
@@ -70,11 +96,14 @@ def drawable_by_unclosed_tests(question_ids: set[int], moment: datetime) -> set[
     return hidden
 
 
-def on_open_papers(question_ids: set[int], moment: datetime) -> set[int]:
-    """The questions on the paper of an attempt that still takes answers at ``moment``."""
+def on_open_papers(question_ids: set[int], moment: datetime, among=None) -> set[int]:
+    """The questions on the paper of an attempt that still takes answers at ``moment`` (of a
+    test meeting ``among``, a condition on Exam, if given)."""
     found: set[int] = set()
-    papers = db.session.execute(select(Attempt.paper).where(
-        Attempt.submitted_at.is_(None), Attempt.deadline >= moment - grace()).execution_options(yield_per=500))
+    query = select(Attempt.paper).where(Attempt.submitted_at.is_(None), Attempt.deadline >= moment - grace())
+    if among is not None:
+        query = query.join(Exam, Exam.id == Attempt.exam_id).where(among)
+    papers = db.session.execute(query.execution_options(yield_per=500))
     try:
         for (paper,) in papers:
             found.update(item["id"] for item in paper or () if item["id"] in question_ids)

@@ -401,6 +401,16 @@ def test_bank_pages_for_a_unit_organiser(db, app, world):
     assert len(lines) == 3 and all("城南区/城关镇的本单位题库" in line for line in lines)
 
 
+def test_a_district_test_able_to_draw_his_banks_questions_hides_their_keys_from_him(db, app, world):
+    running_test(db, world)  # his own: it does not hide his keys from him
+    liaison = login(app, "chengguan")
+    assert HIDDEN_NOTE not in liaison.client.get(f"/banks/{world.own.id}").get_data(as_text=True)
+    factories.exam("区纪委统一测试", sections=[{"qtype": "judge", "count": 2, "points": 1}])  # every bank's judges
+    db.session.commit()
+    own = liaison.client.get(f"/banks/{world.own.id}").get_data(as_text=True)
+    assert own.count(HIDDEN_NOTE) == 2 and own.count("answer-line") == 3
+
+
 def test_with_no_test_able_to_draw_them_he_sees_the_campaigns_keys(db, app, world):
     liaison = login(app, "chengguan")
     shared = liaison.client.get(f"/banks/{world.shared.id}").get_data(as_text=True)
