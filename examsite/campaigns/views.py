@@ -46,7 +46,12 @@ class ListPage(Pagination):
 def index():
     page = ListPage(page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False,
                     rows=campaigns_of(current_user))
-    return render_template("campaigns/index.html", page=page, now=now())
+    mine = {}
+    if current_user.role != "admin":  # his units' pages, one click from the list
+        for campaign in page.items:
+            ids = organised_units(current_user, campaign)
+            mine[campaign.id] = list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name)))
+    return render_template("campaigns/index.html", page=page, now=now(), mine=mine)
 
 
 def _campaign(campaign_id: int) -> Campaign:

@@ -179,6 +179,7 @@ def test_a_liaison_sees_his_units_lines_only(district, auth, db):
     assert auth.client.get(f"/campaigns/{elsewhere.id}").status_code == 404
     index = auth.client.get("/campaigns/").get_data(as_text=True)
     assert campaign.title in index and "东岗镇的活动" not in index and "新建活动" not in index
+    assert f'href="/campaigns/{campaign.id}/units/{units["城关镇"]}">城关镇的测试和报送' in index
 
 
 def test_the_list_pages_and_the_district_page_lists_every_unit(db, auth):
@@ -214,3 +215,30 @@ def test_before_the_deadline_a_unit_without_a_test_is_not_flagged(district, auth
     _login(auth, "admin")
     html = auth.client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     assert row_of(html, f'id="unit-{units["西山镇"]}"') == "— 西山镇 尚未组织 尚未报送 0 — — — — 0 0 0 0"
+
+
+def test_a_make_up_and_an_exemption_count_by_the_campaigns_rule(district, auth, db):
+    """A2 failed 城关镇's test (36.36) and passes its 补测 with 11 of 11: replace_capped counts
+    the pass mark, 6 (54.55); the 补测 is listed as the unit's, not as a second self-test."""
+    from examsite.models import ExamMember, Exemption, Staff
+    from sqlalchemy import select
+
+    campaign, town, units = district["campaign"], district["town"], district["units"]
+    a2 = db.session.scalar(select(Staff).where(Staff.staff_no == "A2"))
+    a4 = f.staff("A4", "A4", "城南区/城关镇", "一般干部")
+    freeze(None)
+    makeup = f.exam("城关镇补测", tiers=("一般干部",), mode="named")
+    makeup.campaign_id, makeup.organiser_unit_id, makeup.makeup_of_id = campaign.id, town.organiser_unit_id, town.id
+    db.session.add(ExamMember(exam_id=makeup.id, staff_id=a2.id))
+    db.session.add(Exemption(exam_id=town.id, staff_id=a4.id, kind="病假", reason="住院"))
+    db.session.commit()
+    f.sit(makeup, a2, right=ALL)
+    _login(auth, "admin")
+    html = auth.client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    # 城关镇: A1 100, A2 54.55 (capped), A3 63.64 — all pass; A4 exempt
+    # the 一般干部 gap: (100 + 54.55) / 2 = 77.28 (rounded) against the spot test's 36.36
+    assert row_of(html, f'id="unit-{units["城关镇"]}"') == (
+        "2 城关镇 第1场 按时报送 3 （免测 1） 100.0% 100.0% 33.3% 72.73 1 0 2 0 一般干部自测平均分比抽测高 40.92 分")
+    page = auth.client.get(f"/campaigns/{campaign.id}/units/{units['城关镇']}").get_data(as_text=True)
+    assert "城关镇补测" in page and "补测</span>" in page
+    assert auth.client.get(f"/campaigns/{campaign.id}/export.xlsx").status_code == 200
