@@ -454,3 +454,19 @@ def test_he_imports_a_bank_of_his_own_unit(db, app, world):
     refused = flashed(liaison.post("/banks/confirm", {"upload_id": theirs, "name": "偷来的", "owner_unit_id": office.id},
                                    follow_redirects=True))
     assert "上传的文件已失效" in refused and count(db, BankUpload) == 1
+
+
+def test_every_page_an_organiser_reaches_opens(db, app, world):
+    from ..test_crawl import crawl
+
+    exam = running_test(db, world)
+    factories.sit(exam, factories.examinee("CG1", "城关一", "城南区/城关镇/党政办"), submit=False)
+    factories.sit(exam, factories.examinee("CG2", "城关二", "城南区/城关镇/党政办"))
+    liaison = login(app, "chengguan")
+    seen = {}
+    for start in ("/home", "/exams/", "/banks/", f"/exams/{exam.id}"):
+        seen.update(crawl(liaison.client, start))
+    assert not {url: status for url, status in seen.items() if status >= 400}
+    for wanted in (f"/exams/{exam.id}/edit", f"/exams/{exam.id}/plan", f"/exams/{exam.id}/live",
+                   f"/exams/{exam.id}/attempts", f"/banks/{world.own.id}", f"/banks/{world.shared.id}"):
+        assert wanted in seen, wanted
