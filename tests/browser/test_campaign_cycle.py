@@ -34,6 +34,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -314,18 +315,33 @@ def test_a_campaign_from_the_towns_tests_to_the_district_page(db, live_server, c
                       (f"/campaigns/{ids['campaign']}/units/{ids['dg']}/report/submit", {}),
                       (f"/banks/question/{questions[0]}/edit", {"stem": "改过的题干"})):
         assert cg.request.post(f"{live_server}{url}", form={"csrf_token": token, **data}).status == 404, url
-    # his own district page: his town's line alone; the roster of the other town is not his
-    cg.goto(base)
-    expect(cg.locator("#league tr.unit-line")).to_have_count(1)
-    expect(cg.locator("#league")).not_to_contain_text("东岗镇")
+    # the other town's roster and accounts are not his either
     spot_id = db.session.scalar(select(Exam.id).where(Exam.title == SPOT))
     db.session.rollback()
     spot_people = cg.request.get(f"{live_server}/exams/{spot_id}/results/people?list=all")
     assert spot_people.status == 200  # the district's 抽测: he sees his own town's people in it, no one else
     assert "城关四" in spot_people.text() and "东岗四" not in spot_people.text() and "东岗五" not in spot_people.text()
+    spot_overview = cg.request.get(f"{live_server}/exams/{spot_id}/results/")
+    assert spot_overview.status == 200 and "只统计本单位（含下属单位）人员" in spot_overview.text()
+    assert "东岗" not in spot_overview.text()
     assert cg.request.get(f"{live_server}/accounts/?unit={ids['dg']}").status == 404
     roster = cg.request.get(f"{live_server}/roster/?unit={ids['dg']}")
     assert roster.status in (403, 404) and "东岗一" not in roster.text()  # the roster answers 403 here, not 404
+
+    # each organiser's own view of the campaign: the district page with his town's line and place
+    # alone, his town's page with the same figures (the 补测 counted by the rule)
+    cg.goto(base)
+    expect(cg.locator("#own-only")).to_contain_text("全部 3 个参加单位")
+    assert cells(cg.locator("#league tr.unit-line"))[:9] == league["城关镇"][:9]
+    assert table(cg.locator("#gaps")) == [["城关镇", "乡科级", "100", "1", "50", "50 差距过大"]]
+    expect(cg.locator("main")).not_to_contain_text("东岗")
+    dg.goto(f"{base}/units/{ids['dg']}")
+    expect(dg.locator("#report-state")).to_have_text("逾期报送")
+    assert dg.locator("#flags .flag").all_inner_texts() == ["逾期报送"]
+    assert [row[0] for row in table(dg.locator("#unit-exams"))] == [DG_TEST, f"{makeup_title} 补测"]
+    assert table(dg.locator("#unit-tiers")) == [
+        ["乡科级", *tiers["乡科级"]["东岗镇"][1:]], ["一般干部", *tiers["一般干部"]["东岗镇"][1:]],
+        ["合计", *league["东岗镇"][4:13]]]
 
     # 9. reports are frozen: a corrected key regraded and a name edited change the live figures,
     #    never 城关镇's submitted 成绩汇总表
@@ -347,4 +363,8 @@ def test_a_campaign_from_the_towns_tests_to_the_district_page(db, live_server, c
     again = cg.request.get(f"{base}/units/{ids['cg']}/report/sheet.xlsx")
     assert again.status == 200
     assert _workbook_figures(again.body()) == _workbook_figures(submitted_xlsx)
+    word = cg.request.get(f"{base}/units/{ids['cg']}/report/sheet.docx")
+    text = "\n".join(cell.text for each in Document(io.BytesIO(word.body())).tables
+                     for row in each.rows for cell in row.cells)
+    assert "城关三" in text and "改名" not in text and "66.67" in text and "61.25" not in text
     clock.freeze(None)
