@@ -158,6 +158,15 @@ def test_a_campaign_from_the_towns_tests_to_the_district_page(db, live_server, c
     for staff_no, (title, right, score) in ANSWERS.items():
         assert score in take(context(), live_server, staff_no, title, right), staff_no
 
+    # his own examinee's paper and the item analysis keep the district bank's keys hidden while a test is open
+    cg1_attempt = db.session.scalar(select(Attempt.id).where(Attempt.exam_id == cg_exam, Attempt.staff_id == ids["CG1"]))
+    db.session.rollback()
+    cg.goto(f"{live_server}/exams/attempt/{cg1_attempt}")
+    expect(cg.locator("main")).to_contain_text("城关一")
+    expect(cg.locator("main")).not_to_contain_text(re.compile(r"解析\d"))
+    cg.goto(f"{live_server}/exams/{cg_exam}/results/items")
+    expect(cg.locator("main")).not_to_contain_text(re.compile(r"解析\d|活动题库第\d题"))
+
     # 3. the tests have closed; 城关镇 reviews its draft, prints it, submits on time, downloads the xlsx
     clock.freeze(START + timedelta(days=1, hours=1))
     cg.goto(f"{base}/units/{ids['cg']}/report")
@@ -315,6 +324,11 @@ def test_a_campaign_from_the_towns_tests_to_the_district_page(db, live_server, c
                       (f"/campaigns/{ids['campaign']}/units/{ids['dg']}/report/submit", {}),
                       (f"/banks/question/{questions[0]}/edit", {"stem": "改过的题干"})):
         assert cg.request.post(f"{live_server}{url}", form={"csrf_token": token, **data}).status == 404, url
+    # every test has closed: his examinee's paper and the item analysis now show the keys
+    cg.goto(f"{live_server}/exams/attempt/{cg1_attempt}")
+    expect(cg.locator("main")).to_contain_text(re.compile(r"解析\d"))
+    cg.goto(f"{live_server}/exams/{cg_exam}/results/items")
+    expect(cg.locator("main")).to_contain_text("活动题库第1题")
     # the other town's roster and accounts are not his either
     spot_id = db.session.scalar(select(Exam.id).where(Exam.title == SPOT))
     db.session.rollback()
