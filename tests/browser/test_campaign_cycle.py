@@ -338,6 +338,9 @@ def test_a_campaign_from_the_towns_tests_to_the_district_page(db, live_server, c
     spot_overview = cg.request.get(f"{live_server}/exams/{spot_id}/results/")
     assert spot_overview.status == 200 and "只统计本单位（含下属单位）人员" in spot_overview.text()
     assert "东岗" not in spot_overview.text()
+    # nor can he run the district's 抽测 (a test he only sees is a 403, as the exams pages always did)
+    assert cg.request.get(f"{live_server}/exams/{spot_id}/edit").status == 403
+    assert cg.request.post(f"{live_server}/exams/{spot_id}/end", form={"csrf_token": token, "reason": "收卷"}).status == 403
     assert cg.request.get(f"{live_server}/accounts/?unit={ids['dg']}").status == 404
     roster = cg.request.get(f"{live_server}/roster/?unit={ids['dg']}")
     assert roster.status in (403, 404) and "东岗一" not in roster.text()  # the roster answers 403 here, not 404
