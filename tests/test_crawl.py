@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from examsite.audit.services import record
+from examsite.campaigns.access import banks_seen_by
 from examsite.models import Attempt, Exam, ExamUnit, Staff, User
 from examsite.roster.services import subtree_ids
 
@@ -23,7 +24,7 @@ from .factories import PASSWORD
 
 LINK = re.compile(r'href="(/[^"]*)"')
 SKIP = ("/static/", "/bootstrap/", "/logout")
-PER_SHAPE = 6  # real ids of each kind of page: six of each are enough
+PER_SHAPE = 12  # real ids of each kind of page: a dozen of each reach every kind of test in the demo
 LIMIT = 500  # pages per role at most
 
 
@@ -104,12 +105,17 @@ def test_every_page_of_every_role_opens_and_a_liaison_stays_in_his_units(distric
         assert admin.get(paged) == 200, paged
     assert any(re.fullmatch(r"/banks/\d+\?page=2", url) for url in admin), "a bank's second page"
     assert any(re.fullmatch(r"/exams/\d+/attempts\?page=2", url) for url in admin), "a test's second page of attempts"
+    for page in (r"/campaigns/\d+", r"/campaigns/\d+/units/\d+", r"/campaigns/\d+/units/\d+/report",
+                 r"/exams/\d+/makeup", r"/campaigns/\d+/edit"):
+        assert any(re.fullmatch(page, url) for url in admin), page
+    assert any(re.fullmatch(r"/campaigns/\d+/units/\d+/report", url) for url in pages["liaison"])
     assert len(admin) > 60 and len(pages["liaison"]) > 15 and len(pages["CN0001"]) > 3
 
     liaison_user = db.session.scalar(select(User).where(User.username == "liaison"))
     within = subtree_ids(liaison_user.unit_id)
     liaison = _login(app, "liaison")
     east = district["east"].id
+    seen_banks = set(banks_seen_by(liaison_user))
     for url in admin:
         status = liaison.client.get(url).status_code
         assert status < 500, url
@@ -117,6 +123,7 @@ def test_every_page_of_every_role_opens_and_a_liaison_stays_in_his_units(distric
             continue
         attempt = re.fullmatch(r"/exams/attempt/(\d+)", url)
         account = re.fullmatch(r"/accounts/(\d+)", url)
+        bank = re.fullmatch(r"/banks/(\d+)(\?.*)?", url)
         if attempt:
             staff = db.session.get(Attempt, int(attempt.group(1))).staff
             if staff.unit_id not in within:
@@ -127,9 +134,16 @@ def test_every_page_of_every_role_opens_and_a_liaison_stays_in_his_units(distric
                 assert status in (403, 404), url
         elif url.startswith(f"/exams/{east}"):
             assert status in (403, 404), url
-        elif url.startswith(("/banks", "/draws", "/audit", "/roster/units", "/roster/tiers", "/roster/ranks",
-                             "/roster/upload", "/notices/manage", "/accounts/new", "/exams/new")) or \
-                re.match(r"/exams/\d+/(edit|plan)", url):
+        elif url.split("?")[0] in ("/banks/", "/banks/upload", "/banks/questions"):
+            assert status == 200, url  # the campaigns' banks (read-only) and his units' own
+        elif url.startswith("/exams/new?campaign="):
+            assert status in (200, 404), url  # a test of a campaign unit he organises, or nothing
+        elif bank and int(bank.group(1)) in seen_banks:
+            assert status == 200, url  # a bank of a campaign his units take part in, read-only
+        elif url.startswith(("/banks", "/campaigns")) or re.match(r"/exams/\d+/(edit|plan|makeup)", url):
+            assert status in (403, 404), url  # the district's banks, other units' campaign pages and tests
+        elif url.startswith(("/draws", "/audit", "/roster/units", "/roster/tiers", "/roster/ranks",
+                             "/roster/upload", "/notices/manage", "/accounts/new", "/exams/new")):
             assert status == 403, url
     # an examinee gets none of the admin's pages
     examinee = _login(app, "CN0001")

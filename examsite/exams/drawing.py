@@ -21,6 +21,7 @@ class Section:
     regulation: str | None = None
     difficulty: int | None = None
     #: the banks it draws from (a campaign's test draws from the campaign's banks only); None: all
+    #: of the district's banks, never a unit's own (kept by its organiser, for his unit's tests)
     banks: tuple[int, ...] | None = None
 
     @classmethod
@@ -40,7 +41,10 @@ class Section:
     def accepts(self, question: dict) -> bool:
         if question["qtype"] != self.qtype:
             return False
-        if self.banks and question.get("bank_id") not in self.banks:
+        if self.banks:
+            if question.get("bank_id") not in self.banks:
+                return False
+        elif question.get("unit_bank"):
             return False
         if self.regulation and self.regulation not in (question.get("regulation") or ""):
             return False
@@ -81,7 +85,7 @@ def choose(sections: list[Section], pool: list[dict], seed: str,
            candidates: Callable[[Section], list[dict]] | None = None) -> list[Pick]:
     """Draw each section's questions without repeats, and shuffle the options of choice questions.
 
-    ``pool`` needs of each question only id, bank_id, qtype, regulation, difficulty and its options (the
+    ``pool`` needs of each question only id, bank_id, unit_bank, qtype, regulation, difficulty and its options (the
     list, or their number as ``option_count``): at the start of a test everyone draws at once,
     so the stems and keys are read only for the questions drawn. Sorting the pool by id first
     makes the draw independent of the order the database returned the rows in. ``candidates``

@@ -86,11 +86,13 @@ def drawable_by_unclosed_tests(question_ids: set[int], moment: datetime, among=N
     if not sections:
         return set()
     hidden = set()
-    rows = db.session.execute(select(Question.id, Question.bank_id, Question.qtype, Question.regulation,
-                                     Question.difficulty)
+    rows = db.session.execute(select(Question.id, Question.bank_id, Bank.owner_unit_id.is_not(None), Question.qtype,
+                                     Question.regulation, Question.difficulty)
+                              .join(Bank, Bank.id == Question.bank_id)
                               .where(Question.id.in_(question_ids), Question.retired.is_(False)))
-    for qid, bank_id, qtype, regulation, difficulty in rows:
-        question = {"bank_id": bank_id, "qtype": qtype, "regulation": regulation, "difficulty": difficulty}
+    for qid, bank_id, unit_bank, qtype, regulation, difficulty in rows:
+        question = {"bank_id": bank_id, "unit_bank": bool(unit_bank), "qtype": qtype, "regulation": regulation,
+                    "difficulty": difficulty}
         if any(section.accepts(question) for section in sections):
             hidden.add(qid)
     return hidden

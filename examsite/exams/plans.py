@@ -240,6 +240,8 @@ def preview_paper(plan: PaperPlan) -> list[dict]:
 
 
 def copy_exam(exam: Exam) -> Exam:
+    if exam.makeup_of_id is not None:
+        raise ExamError("补测不能复制：它的名单来自原测试。需要再次补测时，请在补测页面组织。")
     copy = Exam(title=f"{exam.title}（副本）", description=exam.description, mode=exam.mode,
                 opens_at=exam.opens_at, closes_at=exam.closes_at, review_allowed=exam.review_allowed,
                 score_shown=exam.score_shown, campaign_id=exam.campaign_id, organiser_unit_id=exam.organiser_unit_id)

@@ -17,7 +17,7 @@ them (taking.examinee_view).
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Question, QuestionRevision
+from ..models import Bank, Question, QuestionRevision
 from .drawing import Section, accepted
 
 
@@ -63,12 +63,12 @@ def kept_pool() -> KeptPool:
     if kept is not None and kept.token == token:
         return kept
     rows = connection.execute(select(
-        Question.id, Question.bank_id, Question.qtype, Question.regulation, Question.difficulty,
-        func.json_array_length(Question.options),
-    ).where(Question.retired.is_(False)).order_by(Question.id)).all()
-    pool = [{"id": id_, "bank_id": bank_id, "qtype": qtype, "regulation": regulation, "difficulty": difficulty,
-             "option_count": count}
-            for id_, bank_id, qtype, regulation, difficulty, count in rows]
+        Question.id, Question.bank_id, Bank.owner_unit_id.is_not(None), Question.qtype, Question.regulation,
+        Question.difficulty, func.json_array_length(Question.options),
+    ).join(Bank, Bank.id == Question.bank_id).where(Question.retired.is_(False)).order_by(Question.id)).all()
+    pool = [{"id": id_, "bank_id": bank_id, "unit_bank": bool(unit_bank), "qtype": qtype, "regulation": regulation,
+             "difficulty": difficulty, "option_count": count}
+            for id_, bank_id, unit_bank, qtype, regulation, difficulty, count in rows]
     kept = _kept = KeptPool(token, pool)
     return kept
 

@@ -69,6 +69,8 @@ def _organising() -> list[tuple[Campaign, list[Unit]]]:
 @role_required("admin", "liaison")
 def edit(exam_id: int | None = None):
     exam = _managed(exam_id) if exam_id else None
+    if exam is not None and exam.makeup_of_id is not None:
+        return redirect(url_for("makeups.makeup", exam_id=exam.id))  # its title and window are kept there
     campaign = None if exam else _new_campaign()
     if exam is None and campaign is None and current_user.role != "admin":
         abort(403)  # a unit's test belongs to a campaign: the list links to 新建 per campaign unit
@@ -312,7 +314,12 @@ def copy(exam_id: int):
     exam = _managed(exam_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    duplicate = plans.copy_exam(exam)
+    try:
+        duplicate = plans.copy_exam(exam)
+    except ExamError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("exams.detail", exam_id=exam.id))
     db.session.commit()
     flash(f"已复制为“{duplicate.title}”，请修改名称和时间。", "success")
     return redirect(url_for("exams.edit", exam_id=duplicate.id))

@@ -250,11 +250,17 @@ def test_export_download(db, admin, client):
     assert len(parse_bank("库.xlsx", response.data).questions) == 4
 
 
-def test_bank_pages_are_for_admins_only(db, auth, client):
+def test_a_liaison_sees_no_district_bank_outside_his_campaigns(db, auth, client):
+    """He may keep banks of his own units; the district's banks reach him only through a
+    campaign his units take part in (tests/campaigns/test_organisers.py)."""
+    factories.bank("区纪委题库")
+    db.session.commit()
     factories.user("liaison", "liaison", unit_path="城南区")
     auth.login("liaison", PASSWORD)
-    for url in ("/banks/", "/banks/upload", "/banks/questions", "/banks/duplicates"):
-        assert client.get(url).status_code == 403
+    for url in ("/banks/", "/banks/questions"):
+        page = client.get(url)
+        assert page.status_code == 200 and "区纪委题库" not in page.get_data(as_text=True), url
+    assert client.get("/banks/duplicates").status_code == 403
 
 
 def test_unconfirmed_uploads_are_dropped_after_a_day(db):

@@ -90,3 +90,11 @@ def test_a_section_of_named_banks_draws_only_from_them():
     assert check_plan([Section("judge", 21, 1, banks=(2,))], pool)[0].available == 20
     assert Section.from_json(section.to_json()) == section
     assert "banks" not in Section("judge", 1, 1).to_json()  # plans of no campaign stay as they were
+
+
+def test_a_section_naming_no_bank_never_draws_from_a_units_own_bank():
+    pool = [{"id": n, "bank_id": 1 + n % 2, "unit_bank": n % 2 == 1, "qtype": "judge", "regulation": None,
+             "difficulty": None, "options": []} for n in range(1, 41)]
+    assert all(pick.question_id % 2 == 0 for pick in choose([Section("judge", 20, 1)], pool, "seed"))
+    assert check_plan([Section("judge", 21, 1)], pool)[0].available == 20
+    assert len(choose([Section("judge", 20, 1, banks=(2,))], pool, "seed")) == 20  # named: his own bank

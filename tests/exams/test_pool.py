@@ -60,7 +60,7 @@ def test_the_pool_is_read_again_only_after_a_change(db):
         event.remove(db.engine, "before_cursor_execute", record)
     assert [q["id"] for q in first] == sorted(q["id"] for q in first) and len(first) == 3
     assert [q["id"] for q in second] == [q["id"] for q in first[1:]]
-    assert second[0] == {"id": first[1]["id"], "bank_id": first[1]["bank_id"], "qtype": "single",
+    assert second[0] == {"id": first[1]["id"], "bank_id": first[1]["bank_id"], "unit_bank": False, "qtype": "single",
                          "regulation": "中国共产党纪律处分条例", "difficulty": None, "option_count": 4}
 
 
