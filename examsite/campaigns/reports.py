@@ -200,6 +200,28 @@ def standing_report(campaign: Campaign, unit_id: int) -> CampaignReport | None:
         CampaignReport.returned_at.is_(None)))
 
 
+def covering_report(exam: Exam) -> CampaignReport | None:
+    """The standing report that counts ``exam`` (a unit's self-test or its make-up), if any:
+    once a unit has reported, the results it reported are not changed (regraded, reopened,
+    their window moved) until the district returns the report."""
+    if exam.campaign_id is None or exam.organiser_unit_id is None:
+        return None
+    reports = {report.unit_id: report for report in db.session.scalars(select(CampaignReport).where(
+        CampaignReport.campaign_id == exam.campaign_id, CampaignReport.returned_at.is_(None)))}
+    if not reports:
+        return None
+    # as unit_tests(): a unit's report counts the tests organised in its tree or above it
+    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    near, at = set(subtree_ids(exam.organiser_unit_id)), exam.organiser_unit_id
+    while at is not None:
+        near.add(at)
+        at = parents.get(at)
+    return next((report for unit_id, report in reports.items() if unit_id in near), None)
+
+
+REPORTED = "本单位已报送，报送的成绩已固定：如需更正，请区纪委先退回报送，改正后重新报送。"
+
+
 def unit_reports(campaign: Campaign, unit_id: int) -> list[CampaignReport]:
     """Every report the unit submitted in the campaign, newest first (the returned ones too)."""
     return list(db.session.scalars(select(CampaignReport).where(

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from .. import qtypes
 from ..accounts.access import role_required
 from ..accounts.forms import ReasonForm, SlipForm
-from ..accounts.scope import exams_concerning, require_exam, require_staff, scope_unit, units_in_scope
+from ..accounts.scope import exam_concerns, exams_concerning, require_exam, require_staff, scope_unit, units_in_scope
 from ..banks.display import shown
 from ..campaigns.access import (
     campaigns_of, drawable_bank_ids, manages_exam, organised_units, require_campaign,
@@ -36,11 +36,33 @@ from .keys import HIDDEN_NOTE, questions_with_hidden_keys, without_key
 from .assignment import slip_people
 from .attempts import close_if_expired, responses_of
 from .errors import ExamError
+from ..campaigns.reports import REPORTED, covering_report
 from ..forms import ActionForm
 from .forms import LOCAL_FORMAT, ExamForm, PlanForm
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 posts_lock_first(bp)
+
+#: changes of a test's results, refused while a unit's standing report counts the test
+CHANGE_RESULTS = {"exams.edit", "exams.plan", "exams.default_plan", "exams.regrade", "exams.retake",
+                  "exams.end", "exams.extend", "exams.control"}
+
+
+@bp.before_request
+def _reported_results_stay():
+    if request.method != "POST" or request.endpoint not in CHANGE_RESULTS or not current_user.is_authenticated:
+        return None
+    args = request.view_args or {}
+    if "exam_id" in args:
+        exam = db.session.get(Exam, args["exam_id"])
+    elif "attempt_id" in args:
+        exam = getattr(db.session.get(Attempt, args["attempt_id"]), "exam", None)
+    else:
+        return None
+    if exam is None or not exam_concerns(current_user, exam) or covering_report(exam) is None:
+        return None  # the view answers for one he may not see (404) or change
+    flash(REPORTED, "danger")
+    return redirect(url_for("exams.detail", exam_id=exam.id))
 
 
 @bp.get("/")

@@ -28,7 +28,7 @@ def index():
     unit_id = request.args.get("unit", type=int)
     tier_id = request.args.get("tier", type=int)
     if unit_id is not None and within is not None and unit_id not in within:
-        abort(403)
+        abort(404)  # another unit: no hint that it exists
     query = services.roster_query(search=search, unit_id=unit_id, tier_id=tier_id, within=within)
     page = db.paginate(query, per_page=current_app.config["ROSTER_PAGE_SIZE"], error_out=False)
     units = [(u, d) for u, d in services.tree_rows() if within is None or u.id in within]

@@ -203,3 +203,40 @@ def test_the_draft_documents_say_draft(auth, client, setting):
     docx = Document(io.BytesIO(client.get(_url(campaign, town_id, "/sheet.docx")).data))
     assert docx.sections[0].header.paragraphs[0].text == "草稿（未报送）"
     freeze(None)
+
+
+def test_a_reported_test_keeps_its_results_until_the_district_returns_the_report(auth, client, setting, db):
+    """Moving its window, regrading, a retake or reopening a paper would leave the district's
+    page and the submitted 成绩汇总表 telling different stories."""
+    from examsite.models import Attempt, Exam
+
+    campaign, town_id, _, start = setting
+    freeze(start + timedelta(hours=6))
+    tests = reports.unit_tests(campaign, town_id)
+    first = next(exam for exam in tests if exam.makeup_of_id is None)
+    report = reports.submit(campaign, f.unit("城南区/城关镇"), None)
+    db.session.commit()
+    closes, attempt = first.closes_at, db.session.scalar(select(Attempt).where(Attempt.exam_id == first.id))
+    logged = db.session.scalar(select(func.count(AuditLog.id)))
+    for who in ("town", "admin"):
+        auth.login(who, PASSWORD)
+        for url, data in ((f"/exams/{first.id}/regrade", {}), (f"/exams/attempt/{attempt.id}/retake", {}),
+                          (f"/exams/attempt/{attempt.id}/reopen", {"minutes": "10", "reason": "断电"}),
+                          (f"/exams/{first.id}/edit", {"title": "改", "opens_at": "2026-01-01T08:00",
+                                                        "closes_at": "2030-01-01T08:00", "mode": "all"})):
+            response = auth.post(url, data, follow_redirects=True)
+            assert "本单位已报送，报送的成绩已固定" in response.get_data(as_text=True), (who, url)
+        auth.post("/logout")
+    db.session.expire_all()
+    assert db.session.get(Exam, first.id).closes_at == closes and db.session.get(Attempt, attempt.id).submitted_at
+    assert db.session.scalar(select(func.count(AuditLog.id))) == logged
+    # another unit's liaison is told nothing about it: the page he may not see is a 404
+    auth.login("east", PASSWORD)
+    assert auth.post(f"/exams/{first.id}/regrade").status_code == 404
+    auth.post("/logout")
+    reports.return_report(report, "名单有误", None)
+    db.session.commit()
+    auth.login("town", PASSWORD)
+    back = auth.post(f"/exams/{first.id}/regrade", follow_redirects=True).get_data(as_text=True)
+    assert "已重新评分" in back
+    freeze(None)
