@@ -59,7 +59,7 @@ def require_managed_exam(user, exam: Exam) -> None:
 
 
 def campaign_bank_ids(campaign: Campaign) -> list[int]:
-    return [link.bank_id for link in campaign.banks]
+    return sorted(link.bank_id for link in campaign.banks)
 
 
 def drawable_bank_ids(exam: Exam) -> list[int] | None:

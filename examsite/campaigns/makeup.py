@@ -15,7 +15,8 @@ from sqlalchemy import select
 from ..audit.services import record
 from ..clock import now, to_local
 from ..extensions import db
-from ..models import Attempt, Exam, ExamMember, ExamUnit, Exemption, PaperPlan
+from ..exams.plans import copy_units_and_plans
+from ..models import Attempt, Exam, ExamMember, Exemption
 from ..results.services import ResultRow, Results
 from .standings import root_of
 
@@ -278,12 +279,7 @@ def create_makeup(result: Results, title: str | None, opens_at: datetime, closes
                   organiser_unit_id=exam.organiser_unit_id, makeup_of_id=exam.id, created_by_id=_user_id())
     db.session.add(makeup)
     db.session.flush()
-    for link in exam.units:
-        db.session.add(ExamUnit(exam_id=makeup.id, unit_id=link.unit_id))
-    for plan in exam.plans:
-        db.session.add(PaperPlan(exam_id=makeup.id, tier_id=plan.tier_id, sections=list(plan.sections),
-                                 duration_minutes=plan.duration_minutes, pass_mark=plan.pass_mark,
-                                 multiple_scoring=plan.multiple_scoring))
+    copy_units_and_plans(exam, makeup)
     for person in people:
         db.session.add(ExamMember(exam_id=makeup.id, staff_id=person.row.staff_id))
     db.session.flush()

@@ -9,6 +9,7 @@ reason; the unit then submits a new one, and the returned one stays on record.
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
@@ -21,7 +22,7 @@ from ..roster.services import subtree_ids, unit_paths
 from .bands import Bands
 from .counting import RULES
 from .figures import Figures, figures_of, latest_per_person, per_tier
-from .standings import SELF, STATUS, standings
+from .standings import SELF, STATUS, root_of, standings
 
 #: a signed scan: at most this many bytes, and one of these kinds, told by its first bytes
 SCAN_LIMIT = 10 * 1024 * 1024
@@ -40,15 +41,21 @@ class ReportError(ValueError):
 
 # ---- which tests a unit reports ---------------------------------------------------------------
 
+def tree_and_above(unit_id: int) -> set[int]:
+    """The unit, the units under it and those above it."""
+    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    found, at = set(subtree_ids(unit_id)), unit_id
+    while at is not None:
+        found.add(at)
+        at = parents.get(at)
+    return found
+
+
 def unit_tests(campaign: Campaign, unit_id: int) -> list[Exam]:
     """The self-tests that may count people of the unit: first sittings organised by the unit,
     by a unit below it or above it (a campaign unit's people count under the nearest campaign
     unit, whoever organised the test), with their make-ups, in the order they opened."""
-    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
-    organisers, at = set(subtree_ids(unit_id)), parents.get(unit_id)
-    while at is not None:
-        organisers.add(at)
-        at = parents.get(at)
+    organisers = tree_and_above(unit_id)
     found = list(db.session.scalars(
         select(Exam).where(Exam.campaign_id == campaign.id, Exam.organiser_unit_id.in_(organisers))
         .order_by(Exam.opens_at, Exam.id)))
@@ -63,15 +70,7 @@ def report_rows(campaign: Campaign, unit_id: int) -> tuple[list, list[Exam]]:
     rows = [row for row in standings(campaign, firsts) if row.kind == SELF and row.group_id == unit_id] if firsts else []
     counted = {row.exam_id for row in rows} | {exam.id for exam in firsts if exam.organiser_unit_id == unit_id}
     by_id = {exam.id: exam for exam in tests}
-
-    def root(exam: Exam) -> int:
-        seen = set()
-        while exam.makeup_of_id is not None and exam.makeup_of_id in by_id and exam.id not in seen:
-            seen.add(exam.id)
-            exam = by_id[exam.makeup_of_id]
-        return exam.id
-
-    return rows, [exam for exam in tests if root(exam) in counted]
+    return rows, [exam for exam in tests if root_of(exam, by_id).id in counted]
 
 
 def settle(tests: list[Exam]) -> None:
@@ -189,9 +188,10 @@ def _exemption_reasons(keys: list[tuple[int, int]]) -> dict[tuple[int, int], str
 # ---- standing reports ---------------------------------------------------------------------
 
 def standing_reports(campaign: Campaign) -> dict[int, CampaignReport]:
-    """Each unit's standing report (submitted, not returned), by unit id."""
+    """Each unit's standing report (submitted, not returned), by unit id. Their snapshots (each
+    person's score: 50,000 of them in a city's campaign) are read only when asked for."""
     return {report.unit_id: report for report in db.session.scalars(
-        select(CampaignReport).where(CampaignReport.campaign_id == campaign.id, CampaignReport.returned_at.is_(None)))}
+        select(CampaignReport).options(defer(CampaignReport.snapshot)).where(CampaignReport.campaign_id == campaign.id, CampaignReport.returned_at.is_(None)))}
 
 
 def standing_report(campaign: Campaign, unit_id: int) -> CampaignReport | None:
@@ -210,12 +210,7 @@ def covering_report(exam: Exam) -> CampaignReport | None:
         CampaignReport.campaign_id == exam.campaign_id, CampaignReport.returned_at.is_(None)))}
     if not reports:
         return None
-    # as unit_tests(): a unit's report counts the tests organised in its tree or above it
-    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
-    near, at = set(subtree_ids(exam.organiser_unit_id)), exam.organiser_unit_id
-    while at is not None:
-        near.add(at)
-        at = parents.get(at)
+    near = tree_and_above(exam.organiser_unit_id)  # as unit_tests(), seen from the test's side
     return next((report for unit_id, report in reports.items() if unit_id in near), None)
 
 

@@ -11,17 +11,15 @@ from sqlalchemy import func, select
 from ..audit.services import record
 from ..clock import now, to_local
 from ..exams.drawing import Section, check_plan
-from ..exams.grading import ALL_OR_NOTHING, PARTIAL
-from ..exams.plans import describe_shortage
+from ..exams.errors import ExamError
+from ..exams.plans import SCORING, describe_shortage, restrict_to
 from ..exams.pool import question_pool
 from ..extensions import db
 from ..models import Bank, Campaign, CampaignBank, CampaignPlan, CampaignReport, CampaignUnit, Exam, Tier, Unit
+from .access import campaign_bank_ids
 from .counting import RULES
 from .figures import Thresholds, UnitLine, league, unit_lines
 from .standings import Standing, standings
-
-SCORING = {ALL_OR_NOTHING: "多选题少选、错选均不得分", PARTIAL: "多选题少选得一半分，错选不得分"}
-
 
 class CampaignError(ValueError):
     """A campaign request that cannot be carried out; the message is for the user."""
@@ -174,10 +172,6 @@ def _check_plans_fill(campaign: Campaign) -> None:
 
 # ---- default paper plans ------------------------------------------------------------------
 
-def campaign_bank_ids(campaign: Campaign) -> list[int]:
-    return sorted(link.bank_id for link in campaign.banks)
-
-
 def campaign_plans(campaign: Campaign) -> list[CampaignPlan]:
     return list(db.session.scalars(select(CampaignPlan).join(Tier, Tier.id == CampaignPlan.tier_id)
                                    .where(CampaignPlan.campaign_id == campaign.id).order_by(Tier.rank, Tier.id)))
@@ -189,23 +183,15 @@ def restrict_to_campaign(campaign: Campaign, sections: list[Section]) -> list[Se
     allowed = campaign_bank_ids(campaign)
     if not allowed:
         raise CampaignError("活动还没有指定题库：请先在活动设置中勾选单位可以抽题的题库。")
-    result = []
-    for number, section in enumerate(sections, start=1):
-        banks = tuple(allowed)
-        if section.banks:
-            inside = tuple(bank for bank in section.banks if bank in allowed)
-            if len(inside) < len(section.banks):
-                raise CampaignError(f"第 {number} 行：所选题库不是本活动指定的题库。")
-            banks = inside
-        result.append(Section(section.qtype, section.count, section.points, section.regulation,
-                              section.difficulty, banks))
-    return result
+    try:
+        return restrict_to(sections, allowed, named="本活动指定的题库")
+    except ExamError as error:
+        raise CampaignError(str(error)) from None
 
 
 def _check_fill(campaign: Campaign, tier_name: str, sections: list[Section]) -> None:
-    allowed = set(campaign_bank_ids(campaign))
-    pool = [question for question in question_pool() if question["bank_id"] in allowed]
-    shortages = check_plan(sections, pool)
+    """``sections`` restricted to the campaign's banks (restrict_to_campaign) fill from them."""
+    shortages = check_plan(sections, question_pool())
     if shortages:
         raise CampaignError(f"{tier_name}：活动指定的题库中题目不够：" + "；".join(describe_shortage(s) for s in shortages))
 
@@ -255,11 +241,10 @@ def plan_total(plan: CampaignPlan) -> float:
 # ---- the district's page ------------------------------------------------------------------
 
 def standing_reports(campaign: Campaign) -> dict[int, datetime]:
-    """unit → when its standing report (not returned) was submitted. The rule is
-    campaigns.reports.standing_reports()'s; this reads two columns only, as the reports'
-    snapshots hold every person's score (50,000 of them in a city's campaign)."""
-    return dict(db.session.execute(select(CampaignReport.unit_id, CampaignReport.submitted_at).where(
-        CampaignReport.campaign_id == campaign.id, CampaignReport.returned_at.is_(None))).all())
+    """unit → when its standing report (not returned) was submitted."""
+    from .reports import standing_reports as reports
+
+    return {unit_id: report.submitted_at for unit_id, report in reports(campaign).items()}
 
 
 @dataclass

@@ -13,7 +13,7 @@ import re
 import xlsxwriter
 
 from ..formatting import percent, points
-from ..results.export import _number, _sheet, _styles
+from ..results.export import number_cell, titled_sheet, workbook_styles
 
 FIGURE_HEADERS = ["层级", "应参加", "免测", "参考", "参考率", "合格", "合格率", "优秀", "优秀率", "平均分（百分制）",
                   "优秀等次", "良好等次", "合格等次", "不合格等次"]
@@ -86,7 +86,7 @@ def write_workbook(snapshot: dict) -> io.BytesIO:
     stream = io.BytesIO()
     book = xlsxwriter.Workbook(stream, {"constant_memory": True, "remove_timezone": True,
                                         "strings_to_formulas": False, "strings_to_urls": False})
-    styles = _styles(book)
+    styles = workbook_styles(book)
     styles["draft"] = book.add_format({"bold": True, "font_color": "#B02A37", "font_size": 13})
     stamp = sheet_title(snapshot)
     _summary(book, styles, snapshot, stamp)
@@ -118,7 +118,7 @@ def _summary(book, styles, snapshot: dict, stamp: str) -> None:
                  (figures["pass_rate"], styles["percent"]), (figures["excellent"], None),
                  (figures["excellent_rate"], styles["percent"]), (figures["average"], styles["decimal"])]
                 + [(figures["bands"].get(band, 0), None) for band in BAND_KEYS], start=1):
-            _number(sheet, row, column, value, style)
+            number_cell(sheet, row, column, value, style)
     sheet.freeze_panes(header + 1, 0)
     row += 2
     for first, second in ((SIGNATURES[0], SIGNATURES[1]), (SIGNATURES[2], SIGNATURES[3]), (SIGNATURES[4], None)):
@@ -130,13 +130,13 @@ def _summary(book, styles, snapshot: dict, stamp: str) -> None:
 
 def _list(book, styles, people: list[dict], heading: str, columns, stamp: str) -> None:
     headers = ["序号"] + [header for header, _, _ in columns]
-    sheet = _sheet(book, styles, heading, stamp, headers, [6] + [width for _, _, width in columns])
+    sheet = titled_sheet(book, styles, heading, stamp, headers, [6] + [width for _, _, width in columns])
     for row, person in enumerate(people, start=2):
         sheet.write_number(row, 0, row - 1)
         for column, (_, field, _) in enumerate(columns, start=1):
             value = person.get(field)
             if field in NUMERIC:
-                _number(sheet, row, column, value, styles["decimal"] if field == "percent" else styles["score"])
+                number_cell(sheet, row, column, value, styles["decimal"] if field == "percent" else styles["score"])
             else:
                 sheet.write_string(row, column, str(value or ""))
     sheet.autofilter(1, 0, max(len(people) + 1, 1), len(headers) - 1)

@@ -10,12 +10,12 @@ from ..accounts.scope import exam_concerns
 from ..clock import from_local, now, to_local
 from ..exams.drawing import Section
 from ..exams.errors import ExamError
-from ..exams.forms import PlanForm
+from ..exams.forms import plan_form
 from ..exams.plans import MODES, parse_sections
 from ..extensions import db, posts_lock_first
 from ..forms import ActionForm
 from ..models import QUESTION_TYPES, Bank, Campaign, CampaignPlan, Tier, Unit
-from ..roster.services import tiers, tree_rows
+from ..roster.services import tree_rows
 from . import services
 from .access import campaigns_of, organised_units, require_campaign, require_unit
 from .bands import Bands
@@ -102,20 +102,8 @@ def plan(campaign_id: int):
     """A default paper plan of one tier (?tier=), as a unit's test may take it."""
     campaign = db.get_or_404(Campaign, campaign_id)
     allowed = services.campaign_bank_ids(campaign)
-    form = PlanForm()
-    if request.method == "GET":
-        tier_id = request.args.get("tier", type=int)
-        existing = next((p for p in campaign.plans if p.tier_id == tier_id), None)
-        if existing:
-            form = PlanForm(formdata=None, tier_id=existing.tier_id, duration_minutes=existing.duration_minutes,
-                            pass_mark=existing.pass_mark, multiple_scoring=existing.multiple_scoring,
-                            sections=[_row(s, allowed) for s in existing.sections] + [{}] * 2)
-        elif tier_id:
-            form.tier_id.data = tier_id
-    form.tier_id.choices = {t.id: t.name for t in tiers()}
     banks = {"": "活动的全部题库", **{str(bank.id): bank.name for bank in _banks(allowed)}}
-    for row in form.sections:
-        row.bank.choices = banks
+    form = plan_form(campaign.plans, allowed, banks)
     if request.method == "POST" and form.validate_on_submit():
         tier = db.get_or_404(Tier, form.tier_id.data)
         try:
@@ -137,14 +125,6 @@ def _banks(bank_ids: list[int]) -> list[Bank]:
     if not bank_ids:
         return []
     return list(db.session.scalars(select(Bank).where(Bank.id.in_(bank_ids)).order_by(Bank.id)))
-
-
-def _row(section: dict, allowed: list[int]) -> dict:
-    banks = section.get("banks") or []
-    one = str(banks[0]) if len(banks) == 1 and len(allowed) > 1 else ""
-    return {"qtype": section["qtype"], "count": section["count"], "points": section["points"],
-            "regulation": section.get("regulation") or "", "difficulty": str(section.get("difficulty") or ""),
-            "bank": one}
 
 
 @bp.post("/<int:campaign_id>/plan/<int:plan_id>/delete")

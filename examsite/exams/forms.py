@@ -90,3 +90,35 @@ class PlanForm(BaseForm):
     multiple_scoring = SelectField("多选题计分", choices=dict(SCORING))
     sections = FieldList(FormField(SectionForm), min_entries=6, max_entries=20)
     submit = SubmitField("保存试卷方案")
+
+
+def plan_row(section: dict, allowed: list[int] | None = None) -> dict:
+    """A stored plan section as a form row; its bank shown only when it names one of several."""
+    banks = section.get("banks") or []
+    one = str(banks[0]) if len(banks) == 1 and (allowed is None or len(allowed) > 1) else ""
+    return {"qtype": section["qtype"], "count": section["count"], "points": section["points"],
+            "regulation": section.get("regulation") or "", "difficulty": str(section.get("difficulty") or ""),
+            "bank": one}
+
+
+def plan_form(existing_plans, allowed: list[int] | None, bank_choices) -> "PlanForm":
+    """The plan form of one tier, a test's or a campaign's default: on a GET of ?tier= filled
+    from that tier's plan among ``existing_plans``; each row's bank chosen from ``bank_choices``."""
+    from flask import request
+
+    from ..roster.services import tiers
+
+    form = PlanForm()
+    if request.method == "GET":
+        tier_id = request.args.get("tier", type=int)
+        existing = next((p for p in existing_plans if p.tier_id == tier_id), None)
+        if existing:
+            form = PlanForm(formdata=None, tier_id=existing.tier_id, duration_minutes=existing.duration_minutes,
+                            pass_mark=existing.pass_mark, multiple_scoring=existing.multiple_scoring,
+                            sections=[plan_row(s, allowed) for s in existing.sections] + [{}] * 2)
+        elif tier_id:
+            form.tier_id.data = tier_id
+    form.tier_id.choices = {t.id: t.name for t in tiers()}
+    for row in form.sections:
+        row.bank.choices = bank_choices
+    return form

@@ -140,7 +140,8 @@ def parse_sections(rows: list[dict]) -> list[Section]:
     return sections
 
 
-def restrict_to(sections: list[Section], allowed: list[int] | None, loose: bool = False) -> list[Section]:
+def restrict_to(sections: list[Section], allowed: list[int] | None, loose: bool = False,
+                named: str = "这次测试可以抽题的题库") -> list[Section]:
     """The sections drawing only from the ``allowed`` banks (None: every bank, sections as
     they are). A section naming no bank draws from all of them; one naming a bank outside them
     is refused, or with ``loose`` (a campaign's default plan) narrowed to those allowed."""
@@ -154,7 +155,7 @@ def restrict_to(sections: list[Section], allowed: list[int] | None, loose: bool 
         if section.banks:
             inside = tuple(bank for bank in section.banks if bank in allowed)
             if not inside or (len(inside) < len(section.banks) and not loose):
-                raise ExamError(f"第 {number} 行：所选题库不是这次测试可以抽题的题库。")
+                raise ExamError(f"第 {number} 行：所选题库不是{named}。")
             banks = inside
         result.append(replace(section, banks=banks))
     return result
@@ -239,6 +240,17 @@ def preview_paper(plan: PaperPlan) -> list[dict]:
     return draw(plan_sections(plan), secrets.token_hex(8))
 
 
+def copy_units_and_plans(exam: Exam, target: Exam) -> None:
+    """Give ``target`` (flushed) the units and paper plans of ``exam``, for a copy or a make-up."""
+    for link in exam.units:
+        db.session.add(ExamUnit(exam_id=target.id, unit_id=link.unit_id))
+    for plan in exam.plans:
+        db.session.add(PaperPlan(exam_id=target.id, tier_id=plan.tier_id, sections=list(plan.sections),
+                                 duration_minutes=plan.duration_minutes, pass_mark=plan.pass_mark,
+                                 multiple_scoring=plan.multiple_scoring))
+    db.session.flush()
+
+
 def copy_exam(exam: Exam) -> Exam:
     if exam.makeup_of_id is not None:
         raise ExamError("补测不能复制：它的名单来自原测试。需要再次补测时，请在补测页面组织。")
@@ -247,12 +259,6 @@ def copy_exam(exam: Exam) -> Exam:
                 score_shown=exam.score_shown, campaign_id=exam.campaign_id, organiser_unit_id=exam.organiser_unit_id)
     db.session.add(copy)
     db.session.flush()
-    for link in exam.units:
-        db.session.add(ExamUnit(exam_id=copy.id, unit_id=link.unit_id))
-    for plan in exam.plans:
-        db.session.add(PaperPlan(exam_id=copy.id, tier_id=plan.tier_id, sections=list(plan.sections),
-                                 duration_minutes=plan.duration_minutes, pass_mark=plan.pass_mark,
-                                 multiple_scoring=plan.multiple_scoring))
-    db.session.flush()
+    copy_units_and_plans(exam, copy)
     record("exam.copy", f"复制测试“{exam.title}”为“{copy.title}”{organised_by(copy)}", target=copy, detail={"from": exam.id})
     return copy

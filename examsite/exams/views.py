@@ -30,7 +30,7 @@ from ..results.live import LIVE_STATUS, progress
 from ..results.services import settled_results
 from ..sampling.slips import issue_slips, slips_workbook
 from ..sampling.views import entrance_url
-from ..roster.services import subtree_ids, tiers, tree_rows
+from ..roster.services import subtree_ids, tree_rows
 from . import controls, corrections, plans
 from .keys import HIDDEN_NOTE, questions_with_hidden_keys, without_key
 from .assignment import slip_people
@@ -38,7 +38,7 @@ from .attempts import close_if_expired, responses_of
 from .errors import ExamError
 from ..campaigns.reports import REPORTED, covering_report
 from ..forms import ActionForm
-from .forms import LOCAL_FORMAT, ExamForm, PlanForm
+from .forms import LOCAL_FORMAT, ExamForm, plan_form
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 posts_lock_first(bp)
@@ -229,21 +229,7 @@ def _slip_form() -> SlipForm:
 def plan(exam_id: int):
     exam = _managed(exam_id)
     allowed = drawable_bank_ids(exam)
-    form = PlanForm()
-    existing = None
-    if request.method == "GET":
-        tier_id = request.args.get("tier", type=int)
-        existing = next((p for p in exam.plans if p.tier_id == tier_id), None)
-        if existing:
-            form = PlanForm(formdata=None, tier_id=existing.tier_id, duration_minutes=existing.duration_minutes,
-                            pass_mark=existing.pass_mark, multiple_scoring=existing.multiple_scoring,
-                            sections=[_row(s, allowed) for s in existing.sections] + [{}] * 2)
-        elif tier_id:
-            form.tier_id.data = tier_id
-    form.tier_id.choices = {t.id: t.name for t in tiers()}
-    banks = _bank_choices(allowed)
-    for row in form.sections:
-        row.bank.choices = banks
+    form = plan_form(exam.plans, allowed, _bank_choices(allowed))
     if request.method == "POST" and form.validate_on_submit():
         tier = db.get_or_404(Tier, form.tier_id.data)
         try:
@@ -268,14 +254,6 @@ def _bank_choices(allowed: list[int] | None) -> list[tuple[str, str]]:
         choices += [(str(bank.id), bank.name) for bank in
                     db.session.scalars(select(Bank).where(Bank.id.in_(allowed)).order_by(Bank.id))]
     return choices
-
-
-def _row(section: dict, allowed: list[int] | None = None) -> dict:
-    banks = section.get("banks") or []
-    one = str(banks[0]) if len(banks) == 1 and (allowed is None or len(allowed) > 1) else ""
-    return {"qtype": section["qtype"], "count": section["count"], "points": section["points"],
-            "regulation": section.get("regulation") or "", "difficulty": str(section.get("difficulty") or ""),
-            "bank": one}
 
 
 @bp.post("/<int:exam_id>/plan/default")

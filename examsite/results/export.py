@@ -32,7 +32,7 @@ def write_workbook(result: Results, items: list[ItemStats], moment: datetime, si
     stream = io.BytesIO() if target is None else None
     book = xlsxwriter.Workbook(stream if target is None else str(target), {"constant_memory": True, "remove_timezone": True,
                                                                        "strings_to_formulas": False, "strings_to_urls": False})
-    styles = _styles(book)
+    styles = workbook_styles(book)
     stamp = f"{result.exam.title}（导出时间 {moment:%Y-%m-%d %H:%M}）"
     planned = {section["qtype"] for plan in result.exam.plans for section in plan.sections}
     types = [qtype for qtype in qtypes.REGISTRY if qtype in planned]  # a column each, in display order
@@ -49,7 +49,7 @@ def write_workbook(result: Results, items: list[ItemStats], moment: datetime, si
     return stream
 
 
-def _styles(book) -> dict:
+def workbook_styles(book) -> dict:
     return {
         "title": book.add_format({"bold": True, "font_size": 13}),
         "header": book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True,
@@ -62,7 +62,7 @@ def _styles(book) -> dict:
     }
 
 
-def _sheet(book, styles, name: str, stamp: str, headers: list[str], widths: list[float]):
+def titled_sheet(book, styles, name: str, stamp: str, headers: list[str], widths: list[float]):
     """A worksheet with its title row, header row, widths and frozen header."""
     sheet = book.add_worksheet(name)
     for column, width in enumerate(widths):
@@ -73,7 +73,7 @@ def _sheet(book, styles, name: str, stamp: str, headers: list[str], widths: list
     return sheet
 
 
-def _number(sheet, row, column, value, style=None):
+def number_cell(sheet, row, column, value, style=None):
     if value is None:
         sheet.write_blank(row, column, None, style)
     else:
@@ -88,7 +88,7 @@ def _people(book, styles, result: Results, types: list[str], stamp: str, sitting
     headers = (["工号", "姓名", "单位", "层级", "状态"] + [type_name(t) for t in types]
                + ["总分", "是否及格"] + (["等次"] if banded else []) + ["开始时间", "交卷时间", "用时（分钟）"]
                + (MAKEUP_HEADERS if sittings else []))
-    sheet = _sheet(book, styles, "成绩明细", stamp, headers,
+    sheet = titled_sheet(book, styles, "成绩明细", stamp, headers,
                    [12, 10, 32, 10, 8] + [8] * len(types) + [8, 9] + ([8] if banded else []) + [17, 17, 11]
                    + ([9, 9, 9, 9, 30] if sittings else []))
     row = 2
@@ -101,9 +101,9 @@ def _people(book, styles, result: Results, types: list[str], stamp: str, sitting
         column = 5
         detail = person.per_type if person.status == "submitted" else {}
         for qtype in types:
-            _number(sheet, row, column, detail.get(qtype), styles["score"])
+            number_cell(sheet, row, column, detail.get(qtype), styles["score"])
             column += 1
-        _number(sheet, row, column, person.score, styles["score"])
+        number_cell(sheet, row, column, person.score, styles["score"])
         if person.passed is not None:
             sheet.write_string(row, column + 1, "及格" if person.passed else "不及格")
         if banded:
@@ -114,7 +114,7 @@ def _people(book, styles, result: Results, types: list[str], stamp: str, sitting
             if moment is not None:
                 sheet.write_datetime(row, column + offset, to_local(moment), styles["time"])
         used = person.seconds_used
-        _number(sheet, row, column + 4, round(used / 60, 1) if used is not None else None)
+        number_cell(sheet, row, column + 4, round(used / 60, 1) if used is not None else None)
         if sittings:
             _sittings_cells(sheet, styles, row, column + 5, sittings.of(person.staff_id))
         row += 1
@@ -130,8 +130,8 @@ def _sittings_cells(sheet, styles, row: int, column: int, standing) -> None:
         return
     if standing.makeup_status:
         sheet.write_string(row, column, STATUS[standing.makeup_status])
-    _number(sheet, row, column + 1, standing.makeup.score if standing.makeup else None, styles["score"])
-    _number(sheet, row, column + 2, standing.score, styles["score"])
+    number_cell(sheet, row, column + 1, standing.makeup.score if standing.makeup else None, styles["score"])
+    number_cell(sheet, row, column + 2, standing.score, styles["score"])
     if standing.band:
         sheet.write_string(row, column + 3, standing.band)
     if standing.note:
@@ -145,7 +145,7 @@ def _summary_cells(sheet, styles, row: int, name: str, summary: Summary) -> None
              (summary.participation, styles["percent"]), (summary.average, styles["decimal"]),
              (summary.median, styles["decimal"]), (summary.passed, None), (summary.pass_rate, styles["percent"])],
             start=1):
-        _number(sheet, row, column, value, style)
+        number_cell(sheet, row, column, value, style)
 
 
 def _summaries(book, styles, name: str, first: str, rows: list[tuple[str, Summary]], stamp: str,
@@ -154,28 +154,28 @@ def _summaries(book, styles, name: str, first: str, rows: list[tuple[str, Summar
     follow in two more columns."""
     extra = ["满分", "及格分"] if marks is not None else []
     headers = [first] + SUMMARY_HEADERS + extra
-    sheet = _sheet(book, styles, name, stamp, headers, [32] + [9] * (len(headers) - 1))
+    sheet = titled_sheet(book, styles, name, stamp, headers, [32] + [9] * (len(headers) - 1))
     for row, (label, summary) in enumerate(rows, start=2):
         _summary_cells(sheet, styles, row, label, summary)
         if marks is not None:
             plan = marks.get(label)
-            _number(sheet, row, len(SUMMARY_HEADERS) + 1, plan.full_marks if plan else None, styles["score"])
-            _number(sheet, row, len(SUMMARY_HEADERS) + 2, plan.pass_mark if plan else None, styles["score"])
+            number_cell(sheet, row, len(SUMMARY_HEADERS) + 1, plan.full_marks if plan else None, styles["score"])
+            number_cell(sheet, row, len(SUMMARY_HEADERS) + 2, plan.pass_mark if plan else None, styles["score"])
     sheet.autofilter(1, 0, max(len(rows) + 1, 1), len(headers) - 1)
 
 
 def _items(book, styles, items: list[ItemStats], stamp: str) -> None:
     headers = ["题目", "题型", "标准答案", "作答人数", "答对人数", "正确率", "区分度", "多数人答错", "答案可能有误",
                "前 27% 多选的答案", "各答案占比"]
-    sheet = _sheet(book, styles, "试题分析", stamp, headers, [60, 8, 12, 9, 9, 9, 9, 10, 11, 14, 40])
+    sheet = titled_sheet(book, styles, "试题分析", stamp, headers, [60, 8, 12, 9, 9, 9, 9, 10, 11, 14, 40])
     for row, item in enumerate(items, start=2):
         sheet.write_string(row, 0, item.stem, styles["wrap"])
         sheet.write_string(row, 1, type_name(item.qtype))
         sheet.write_string(row, 2, answer_label(item.qtype, item.key))
         sheet.write_number(row, 3, item.seen)
         sheet.write_number(row, 4, item.correct)
-        _number(sheet, row, 5, item.correct_rate, styles["percent"])
-        _number(sheet, row, 6, item.discrimination, styles["decimal"])
+        number_cell(sheet, row, 5, item.correct_rate, styles["percent"])
+        number_cell(sheet, row, 6, item.discrimination, styles["decimal"])
         sheet.write_string(row, 7, "是" if item.hard else "")
         sheet.write_string(row, 8, "是" if item.key_suspect else "")
         sheet.write_string(row, 9, item.top_choice or "")
@@ -186,7 +186,7 @@ def _items(book, styles, items: list[ItemStats], stamp: str) -> None:
 
 def _charts(book, styles, result: Results, unit_count: int, stamp: str) -> None:
     """The distribution table and two charts; the pass-rate chart reads 单位汇总."""
-    sheet = _sheet(book, styles, "图表", stamp, ["分数段", "人数"], [12, 8])
+    sheet = titled_sheet(book, styles, "图表", stamp, ["分数段", "人数"], [12, 8])
     bins = result.distribution()
     for row, band in enumerate(bins, start=2):
         sheet.write_string(row, 0, band.label)
