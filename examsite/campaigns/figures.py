@@ -115,10 +115,11 @@ class UnitLine:
 class Thresholds:
     pass_rate: float = 90  # percent
     gap: float = 15  # 百分制 points
+    participation: float = 90  # percent
 
     @classmethod
     def of(cls, campaign) -> "Thresholds":
-        return cls(float(campaign.flag_pass_rate), float(campaign.flag_gap))
+        return cls(float(campaign.flag_pass_rate), float(campaign.flag_gap), float(campaign.flag_participation))
 
 
 def unit_lines(units: list[tuple[int, str]], rows: list, reports: dict[int, datetime], due: datetime,
@@ -159,6 +160,9 @@ def flags(line: UnitLine, thresholds: Thresholds) -> list[str]:
         found.append("逾期未报送")
     elif line.report == "late":
         found.append("逾期报送")
+    share = line.own.participation
+    if line.held and line.report != "pending" and share is not None and share * 100 < thresholds.participation:
+        found.append(f"参考率低于 {thresholds.participation:g}%")  # once over: during the tests it still grows
     rate = line.own.pass_rate
     if rate is not None and rate * 100 < thresholds.pass_rate:
         found.append(f"合格率低于 {thresholds.pass_rate:g}%，应重新组织测试")

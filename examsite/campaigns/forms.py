@@ -29,5 +29,6 @@ class CampaignForm(BaseForm):
     band_pass = _percent("合格线（百分制，仅作说明：是否合格以试卷方案的及格分为准）", "请填写合格线。", 60)
     makeup_rule = RadioField("补测成绩", choices=dict(RULES), default="replace_capped")
     flag_pass_rate = _percent("合格率低于多少（%）的单位提示重新组织测试", "请填写合格率提示线。", 90)
+    flag_participation = _percent("参考率低于多少（%）的单位提示（测试结束后）", "请填写参考率提示线。", 90)
     flag_gap = _percent("自测平均分比抽测高出多少分（百分制）时提示", "请填写平均分差距提示线。", 15)
     submit = SubmitField("保存")

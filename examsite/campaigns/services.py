@@ -38,6 +38,7 @@ class CampaignFields:
     makeup_rule: str = "replace_capped"
     flag_pass_rate: float = 90
     flag_gap: float = 15
+    flag_participation: float = 90
 
 
 def _when(moment: datetime) -> str:
@@ -67,6 +68,8 @@ def check_fields(fields: CampaignFields) -> None:
         raise CampaignError("请选择补测成绩的计算办法。")
     if fields.flag_pass_rate is None or not 0 <= float(fields.flag_pass_rate) <= 100:
         raise CampaignError("合格率提示线必须在 0 到 100 之间（百分比）。")
+    if fields.flag_participation is None or not 0 <= float(fields.flag_participation) <= 100:
+        raise CampaignError("参考率提示线必须在 0 到 100 之间（百分比）。")
     if fields.flag_gap is None or not 0 <= float(fields.flag_gap) <= 100:
         raise CampaignError("自测与抽测平均分差距的提示线必须在 0 到 100 分之间。")
 
@@ -99,6 +102,7 @@ def save_campaign(campaign: Campaign | None, fields: CampaignFields, unit_ids: l
     campaign.band_excellent, campaign.band_good = float(fields.band_excellent), float(fields.band_good)
     campaign.band_pass, campaign.makeup_rule = float(fields.band_pass), fields.makeup_rule
     campaign.flag_pass_rate, campaign.flag_gap = float(fields.flag_pass_rate), float(fields.flag_gap)
+    campaign.flag_participation = float(fields.flag_participation)
     db.session.flush()
     _set_links(campaign, CampaignUnit, "unit_id", unit_ids)
     _set_links(campaign, CampaignBank, "bank_id", bank_ids)
@@ -111,7 +115,7 @@ def save_campaign(campaign: Campaign | None, fields: CampaignFields, unit_ids: l
               "banks": sorted(b.name for b in banks),
               "bands": [float(campaign.band_excellent), float(campaign.band_good), float(campaign.band_pass)],
               "makeup_rule": campaign.makeup_rule,
-              "flags": [float(campaign.flag_pass_rate), float(campaign.flag_gap)]}
+              "flags": [float(campaign.flag_pass_rate), float(campaign.flag_gap), float(campaign.flag_participation)]}
     record("campaign.create" if created else "campaign.edit",
            f"{'新建' if created else '修改'}活动“{campaign.title}”：{len(units)} 个参加单位，{len(banks)} 个题库，"
            f"{_when(campaign.starts_at)} 至 {_when(campaign.ends_at)}，报送截止 {_when(campaign.report_due)}",

@@ -82,7 +82,7 @@ def edit(campaign_id: int | None = None):
         fields = services.CampaignFields(
             form.title.data, form.description.data, from_local(form.starts_at.data), from_local(form.ends_at.data),
             from_local(form.report_due.data), form.band_excellent.data, form.band_good.data, form.band_pass.data,
-            form.makeup_rule.data, form.flag_pass_rate.data, form.flag_gap.data)
+            form.makeup_rule.data, form.flag_pass_rate.data, form.flag_gap.data, form.flag_participation.data)
         try:
             campaign = services.save_campaign(campaign, fields, form.units.data or [], form.banks.data or [],
                                               current_user)

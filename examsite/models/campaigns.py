@@ -40,6 +40,9 @@ class Campaign(db.Model):
     makeup_rule: Mapped[str] = mapped_column(String(20), default="replace_capped")
     #: a unit whose 合格率 (percent) is below this is flagged on the district's page
     flag_pass_rate: Mapped[float] = mapped_column(Numeric(5, 2), default=90)
+    #: a unit whose 参考率 (percent) is below this once its tests are over is flagged: a self-test
+    #: sat by its best staff only says little
+    flag_participation: Mapped[float] = mapped_column(Numeric(5, 2), default=90)
     #: a unit whose self-test average exceeds its spot-test average (百分制, same tier) by more
     #: than this is flagged
     flag_gap: Mapped[float] = mapped_column(Numeric(5, 2), default=15)

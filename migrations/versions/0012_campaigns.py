@@ -31,6 +31,7 @@ def upgrade():
     sa.Column('makeup_rule', sa.String(length=20), nullable=False),
     sa.Column('flag_pass_rate', sa.Numeric(precision=5, scale=2), nullable=False),
     sa.Column('flag_gap', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('flag_participation', sa.Numeric(precision=5, scale=2), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("makeup_rule IN ('replace_capped', 'best')", name=op.f('ck_campaign_makeup_rule_known')),

@@ -27,7 +27,7 @@ League: 参考率 first: 城关镇 80% → 1, 东岗镇 75% → 2, 西山镇 no 
 抽测 (乡科级, 20 points, pass 12), drawn from both towns' 乡科级 (CG4, CG5, DG4, DG5): CG4 判断 only
 10 (50), DG4 all right 20 (100); the others absent. Gap 城关镇 乡科级 100 − 50 = 50 > 15: flagged;
 东岗镇 75 − 100 = −25: shown, not flagged.
-Flags: 城关镇 合格率 75% < 90% and its gap; 东岗镇 逾期报送; 西山镇 未组织自测 and 逾期未报送.
+Flags: 城关镇 参考率 80% < 90%, 合格率 75% < 90% and its gap; 东岗镇 逾期报送 and 参考率 75% < 90%; 西山镇 未组织自测 and 逾期未报送.
 """
 import io
 import re
@@ -265,8 +265,8 @@ def test_a_campaign_from_the_towns_tests_to_the_district_page(db, live_server, c
     }
     flags = {line: admin.locator(f"#league tr.unit-line[data-unit='{line}'] .flag").all_inner_texts()
              for line in league}
-    assert flags == {"城关镇": ["合格率低于 90%，应重新组织测试", "乡科级自测平均分比抽测高 50 分"],
-                     "东岗镇": ["逾期报送"], "西山镇": ["未组织自测", "逾期未报送"]}
+    assert flags == {"城关镇": ["参考率低于 90%", "合格率低于 90%，应重新组织测试", "乡科级自测平均分比抽测高 50 分"],
+                     "东岗镇": ["逾期报送", "参考率低于 90%"], "西山镇": ["未组织自测", "逾期未报送"]}
     tiers = {tier: {row[0]: row for row in table(admin.locator(f".tier-table[data-tier='{tier}']"))}
              for tier in ("一般干部", "乡科级")}
     # 单位 应参加 参考率 合格率 优秀率 平均分 优秀 良好 合格 不合格
@@ -291,8 +291,8 @@ def test_a_campaign_from_the_towns_tests_to_the_district_page(db, live_server, c
     # 名次 单位 自测场次 报送 应参加 免测 参考 参考率 合格 合格率 优秀 优秀率 平均分 优秀 良好 合格 不合格 提示
     assert exported == [
         (1, "城关镇", 1, "按时报送", 5, 0, 4, 0.8, 3, 0.75, 2, 0.5, 75, 2, 0, 1, 1,
-         "合格率低于 90%，应重新组织测试；乡科级自测平均分比抽测高 50 分"),
-        (2, "东岗镇", 1, "逾期报送", 4, 1, 3, 0.75, 3, 1, 0, 0, 71.67, 0, 1, 2, 0, "逾期报送"),
+         "参考率低于 90%；合格率低于 90%，应重新组织测试；乡科级自测平均分比抽测高 50 分"),
+        (2, "东岗镇", 1, "逾期报送", 4, 1, 3, 0.75, 3, 1, 0, 0, 71.67, 0, 1, 2, 0, "逾期报送；参考率低于 90%"),
         (None, "西山镇", 0, "逾期未报送", 0, 0, 0, None, 0, None, 0, None, None, 0, 0, 0, 0, "未组织自测；逾期未报送")]
     assert [row[:6] for row in book["自测与抽测"].iter_rows(min_row=3, values_only=True)] == [
         ("东岗镇", "乡科级", 75, 1, 100, -25), ("城关镇", "乡科级", 100, 1, 50, 50)]
@@ -354,7 +354,7 @@ def test_a_campaign_from_the_towns_tests_to_the_district_page(db, live_server, c
     expect(cg.locator("main")).not_to_contain_text("东岗")
     dg.goto(f"{base}/units/{ids['dg']}")
     expect(dg.locator("#report-state")).to_have_text("逾期报送")
-    assert dg.locator("#flags .flag").all_inner_texts() == ["逾期报送"]
+    assert dg.locator("#flags .flag").all_inner_texts() == ["逾期报送", "参考率低于 90%"]
     assert [row[0] for row in table(dg.locator("#unit-exams"))] == [DG_TEST, f"{makeup_title} 补测"]
     assert table(dg.locator("#unit-tiers")) == [
         ["乡科级", *tiers["乡科级"]["东岗镇"][1:]], ["一般干部", *tiers["一般干部"]["东岗镇"][1:]],

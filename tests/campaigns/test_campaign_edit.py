@@ -33,6 +33,7 @@ def _count(model) -> int:
     ({"band_pass": -1}, "0 到 100"),
     ({"makeup_rule": "worst"}, "补测成绩的计算办法"),
     ({"flag_pass_rate": 101}, "合格率提示线"),
+    ({"flag_participation": -5}, "参考率提示线"),
     ({"ends_at": now().replace(microsecond=0)}, "结束时间必须晚于开始时间"),
     ({"report_due": now().replace(microsecond=0) - timedelta(days=1)}, "报送截止时间必须晚于活动开始时间"),
 ])
@@ -128,7 +129,8 @@ def _form(campaign_units, banks=(), **changes):
             "ends_at": f"{start + timedelta(days=30):%Y-%m-%dT%H:%M}",
             "report_due": f"{start + timedelta(days=35):%Y-%m-%dT%H:%M}", "units": [str(u) for u in campaign_units],
             "banks": [str(b) for b in banks], "band_excellent": "90", "band_good": "80", "band_pass": "60",
-            "makeup_rule": "replace_capped", "flag_pass_rate": "90", "flag_gap": "15"}
+            "makeup_rule": "replace_capped", "flag_pass_rate": "90", "flag_gap": "15",
+            "flag_participation": "90"}
     data.update(changes)
     return data
 

@@ -122,3 +122,14 @@ def test_report_states():
     assert report_state(due + timedelta(seconds=1), due, due) == "late"
     assert report_state(None, due, due + timedelta(days=1)) == "missing"
     assert report_state(None, due, due - timedelta(days=1)) == "pending"
+
+
+def test_a_unit_most_of_whose_people_skipped_its_test_is_flagged_once_it_is_over():
+    from examsite.campaigns.figures import Figures, UnitLine, flags
+
+    few = Figures(expected=10, exempt=0, took=6, passed=6, excellent=2, average=85.0)
+    line = UnitLine(1, "东岗镇", [7], "pending", few, {}, few, {}, {})
+    assert flags(line, Thresholds()) == []  # still testing, or still to report: 参考率 may grow
+    line.report = "on_time"
+    assert flags(line, Thresholds()) == ["参考率低于 90%"]
+    assert flags(line, Thresholds(participation=60)) == []
