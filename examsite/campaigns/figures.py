@@ -14,7 +14,8 @@ from datetime import datetime
 from .bands import BANDS, EXCELLENT, FAIL
 
 #: a report's state against the deadline
-REPORT_STATES = {"on_time": "按时报送", "late": "逾期报送", "missing": "逾期未报送", "pending": "尚未报送"}
+REPORT_STATES = {"on_time": "按时报送", "late": "逾期报送", "missing": "逾期未报送", "pending": "尚未报送",
+                 "returned": "已退回，待重新报送"}
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,12 @@ def latest_per_person(rows: Iterable) -> list:
     return list(kept.values())
 
 
-def report_state(submitted_at: datetime | None, due: datetime, at: datetime) -> str:
+def report_state(submitted_at: datetime | None, due: datetime, at: datetime, returned: bool = False) -> str:
+    """``submitted_at`` of the standing report; ``returned``: the district returned the last one."""
     if submitted_at is not None:
         return "on_time" if submitted_at <= due else "late"
+    if returned:
+        return "returned"
     return "missing" if at > due else "pending"
 
 
@@ -123,9 +127,10 @@ class Thresholds:
 
 
 def unit_lines(units: list[tuple[int, str]], rows: list, reports: dict[int, datetime], due: datetime,
-               at: datetime, thresholds: Thresholds) -> list[UnitLine]:
+               at: datetime, thresholds: Thresholds, returned: frozenset[int] = frozenset()) -> list[UnitLine]:
     """The line of each campaign unit (``units``: (id, name) in the campaign's order), ranked.
-    ``reports`` maps a unit to the time its standing report was submitted."""
+    ``reports`` maps a unit to the time its standing report was submitted; ``returned`` holds
+    the units whose last report the district returned."""
     own: dict[int, list] = defaultdict(list)
     spot: dict[int, list] = defaultdict(list)
     tests: dict[int, set[int]] = defaultdict(set)
@@ -144,7 +149,7 @@ def unit_lines(units: list[tuple[int, str]], rows: list, reports: dict[int, date
         own_tiers, spot_tiers = per_tier(mine), per_tier(checked)
         gaps = {tier: round(own_tiers[tier].average - figures.average, 2) for tier, figures in spot_tiers.items()
                 if tier in own_tiers and own_tiers[tier].average is not None and figures.average is not None}
-        line = UnitLine(unit_id, name, sorted(tests[unit_id]), report_state(reports.get(unit_id), due, at),
+        line = UnitLine(unit_id, name, sorted(tests[unit_id]), report_state(reports.get(unit_id), due, at, unit_id in returned),
                         figures_of(mine), own_tiers, figures_of(checked), spot_tiers, gaps)
         line.flags = flags(line, thresholds)
         lines.append(line)
@@ -160,6 +165,8 @@ def flags(line: UnitLine, thresholds: Thresholds) -> list[str]:
         found.append("逾期未报送")
     elif line.report == "late":
         found.append("逾期报送")
+    elif line.report == "returned":
+        found.append("汇总表已退回，待重新报送")
     share = line.own.participation
     if line.held and line.report != "pending" and share is not None and share * 100 < thresholds.participation:
         found.append(f"参考率低于 {thresholds.participation:g}%")  # once over: during the tests it still grows

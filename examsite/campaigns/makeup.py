@@ -145,6 +145,12 @@ def _latest_states(exam_ids: list[int]) -> dict[tuple[int, int], str]:
     return states
 
 
+def _lock(exam: Exam) -> None:
+    """Hold the test's row: two clicks of one button (on PostgreSQL, where POSTs do not queue
+    for SQLite's write lock) then make one make-up, or one exemption, and a clear refusal."""
+    db.session.refresh(exam, with_for_update=True)
+
+
 def _check_closed(exam: Exam) -> None:
     if exam.campaign_id is None:
         raise MakeupError("只有活动中的测试才能组织补测。")
@@ -174,12 +180,15 @@ def record_exemption(result: Results, staff_id: int, kind: str, reason: str,
     """Excuse someone who failed or missed the closed test of ``result`` from it (免测)."""
     exam = result.exam
     _check_closed(exam)
+    _lock(exam)
     found = roll(result)
     if found.exempted(staff_id) is not None:
         raise MakeupError("此人已登记免测。")
     person = found.person(staff_id)
     if person is None:
         raise MakeupError("只能为不及格或未参加的人员登记免测。")
+    if person.state != ABSENT:  # who sat the test and failed takes the make-up; an excuse is for absence
+        raise MakeupError(f"{person.row.name}参加了测试（{person.label}），只能为未参加的人员登记免测；不及格的人员参加补测。")
     if person.makeup is not None:
         raise MakeupError(f"{person.row.name}已列入补测“{person.makeup.title}”，不能再登记免测。")
     if kind not in EXEMPTION_KINDS:
@@ -270,6 +279,7 @@ def create_makeup(result: Results, title: str | None, opens_at: datetime, closes
     _check_closed(exam)
     title = _title(title, exam)
     _check_window(exam, opens_at, closes_at)
+    _lock(exam)
     found = roll(result)
     people = found.left
     if not people:

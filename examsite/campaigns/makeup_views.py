@@ -2,7 +2,7 @@
 import io
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..accounts.access import role_required
@@ -13,10 +13,23 @@ from ..results.services import settled_results
 from . import makeup as services
 from .access import manages_exam, require_managed_exam
 from .counting import RULES
+from .reports import REPORTED, test_reported
 from .makeup_forms import ExemptionForm, MakeupForm, RemoveExemptionForm
 
 bp = Blueprint("makeups", __name__, url_prefix="/exams")
 posts_lock_first(bp)
+
+
+@bp.before_request
+def _reported_results_stay():
+    """A unit that has reported changes no exemption or make-up of the tests it reported."""
+    if request.method != "POST" or not current_user.is_authenticated:
+        return None
+    exam = db.session.get(Exam, (request.view_args or {}).get("exam_id", 0))
+    if exam is None or not manages_exam(current_user, exam) or not test_reported(exam):
+        return None  # the view answers for one he may not change (404)
+    flash(REPORTED, "danger")
+    return redirect(url_for("makeups.makeup", exam_id=exam.id))
 
 
 def _managed(exam_id: int) -> Exam:
@@ -60,8 +73,9 @@ def makeup(exam_id: int):
 
 
 def _candidates(found: services.Roll) -> dict[int, str]:
+    """Who may be excused: the absent (who sat and failed takes the make-up), on no make-up yet."""
     return {p.row.staff_id: f"{p.row.staff_no} {p.row.name}（{p.row.unit_path}，{p.label}）"
-            for p in found.failed + found.absent if p.makeup is None}
+            for p in found.absent if p.makeup is None}
 
 
 def _new_window(exam: Exam) -> dict:

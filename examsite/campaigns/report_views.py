@@ -126,8 +126,9 @@ def submit(campaign_id: int, unit_id: int):
 @bp.post("/<int:campaign_id>/units/<int:unit_id>/reports/<int:report_id>/scan")
 @role_required("admin", "liaison")
 def upload_scan(campaign_id: int, unit_id: int, report_id: int):
-    """Attach or replace the signed, stamped scan. A request too large is refused before its
-    body is read; the file's size is read from its stream, and its first bytes say its kind."""
+    """Attach or replace the signed, stamped scan. The whole request is bounded by the app's
+    upload limit (MAX_CONTENT_LENGTH, before the form is parsed); the file's own limit is checked
+    from its stream's size, and its first bytes say its kind."""
     campaign, unit = _unit(campaign_id, unit_id)
     _report(campaign, unit, report_id)
     back = url_for("reports.report", campaign_id=campaign.id, unit_id=unit.id)

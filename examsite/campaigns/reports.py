@@ -8,7 +8,7 @@ reason; the unit then submits a new one, and the returned one stays on record.
 """
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import defer
 from sqlalchemy.exc import IntegrityError
 
@@ -200,18 +200,20 @@ def standing_report(campaign: Campaign, unit_id: int) -> CampaignReport | None:
         CampaignReport.returned_at.is_(None)))
 
 
-def covering_report(exam: Exam) -> CampaignReport | None:
-    """The standing report that counts ``exam`` (a unit's self-test or its make-up), if any:
-    once a unit has reported, the results it reported are not changed (regraded, reopened,
-    their window moved) until the district returns the report."""
-    if exam.campaign_id is None or exam.organiser_unit_id is None:
-        return None
-    reports = {report.unit_id: report for report in db.session.scalars(select(CampaignReport).where(
-        CampaignReport.campaign_id == exam.campaign_id, CampaignReport.returned_at.is_(None)))}
-    if not reports:
-        return None
-    near = tree_and_above(exam.organiser_unit_id)  # as unit_tests(), seen from the test's side
-    return next((report for unit_id, report in reports.items() if unit_id in near), None)
+def reported(campaign_id: int, organiser_unit_id: int) -> bool:
+    """Whether a standing report counts the tests ``organiser_unit_id`` organises in the campaign
+    (as unit_tests(), seen from the test's side): once a unit has reported, the results it
+    reported are not changed — no regrade, reopening, exemption, make-up or new test — until
+    the district returns the report."""
+    return bool(db.session.scalar(select(exists().where(
+        CampaignReport.campaign_id == campaign_id, CampaignReport.returned_at.is_(None),
+        CampaignReport.unit_id.in_(tree_and_above(organiser_unit_id))))))
+
+
+def test_reported(exam: Exam) -> bool:
+    """Whether a standing report counts ``exam`` (a unit's self-test or its make-up)."""
+    return exam.campaign_id is not None and exam.organiser_unit_id is not None and reported(
+        exam.campaign_id, exam.organiser_unit_id)
 
 
 REPORTED = "本单位已报送，报送的成绩已固定：如需更正，请区纪委先退回报送，改正后重新报送。"

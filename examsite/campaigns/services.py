@@ -244,6 +244,13 @@ def plan_total(plan: CampaignPlan) -> float:
 
 # ---- the district's page ------------------------------------------------------------------
 
+def returned_units(campaign: Campaign) -> frozenset[int]:
+    """The units whose report the district returned and which have not submitted again."""
+    returned = set(db.session.scalars(select(CampaignReport.unit_id).where(
+        CampaignReport.campaign_id == campaign.id, CampaignReport.returned_at.is_not(None))))
+    return frozenset(returned - set(standing_reports(campaign)))
+
+
 def standing_reports(campaign: Campaign) -> dict[int, datetime]:
     """unit → when its standing report (not returned) was submitted."""
     from .reports import standing_reports as reports
@@ -294,7 +301,7 @@ def overview(campaign: Campaign, only: set[int] | None = None, rows: list[Standi
     order = sorted(names, key=lambda unit_id: names[unit_id])
     thresholds = Thresholds.of(campaign)
     lines = league(unit_lines([(unit_id, names[unit_id]) for unit_id in order], rows, standing_reports(campaign),
-                              campaign.report_due, moment, thresholds))
+                              campaign.report_due, moment, thresholds, returned_units(campaign)))
     tier_rank: dict[str, tuple[int, str]] = {}
     for row in rows:
         tier_rank.setdefault(row.tier, (row.tier_rank, row.tier))
@@ -337,6 +344,6 @@ def unit_line(campaign: Campaign, unit: Unit) -> UnitLine:
     tests = unit_exams(campaign, unit.id) + district
     rows = [row for row in standings(campaign, tests) if row.group_id == unit.id] if tests else []
     line = unit_lines([(unit.id, unit.name)], rows, standing_reports(campaign), campaign.report_due, now(),
-                      Thresholds.of(campaign))[0]
+                      Thresholds.of(campaign), returned_units(campaign))[0]
     line.rank = None
     return line

@@ -7,7 +7,9 @@ page or the item analysis — not while the question is still in use somewhere, 
    passed), of anyone and of any test, has the question on its paper; or
 2. a test that has not closed yet (open now, or still to come) has a paper plan with a section
    that can draw the question (its type, regulation and difficulty; a retired question is drawn
-   by nobody).
+   by nobody); or
+3. its bank is one a campaign not yet over draws from: the district's spot test of the
+   campaign may still be made from it after the units' own tests have closed.
 
 A unit organiser (liaison) sees the keys of his own units' banks, which he keeps, on the tests
 he runs: only a test he does not run (a district test, whose plan draws from every bank) that
@@ -24,7 +26,7 @@ from sqlalchemy import select
 
 from ..clock import now
 from ..extensions import db
-from ..models import Attempt, Bank, Exam, PaperPlan, Question
+from ..models import Attempt, Bank, Campaign, CampaignBank, Exam, PaperPlan, Question
 from .attempts import grace
 from .drawing import Section
 
@@ -46,11 +48,22 @@ def questions_with_hidden_keys(question_ids: Iterable[int], viewer, at: datetime
         wanted -= kept
     if not wanted:
         return hidden
-    hidden |= drawable_by_unclosed_tests(wanted, moment)
+    hidden |= in_running_campaigns(wanted, moment)
+    rest = wanted - hidden
+    if rest:
+        hidden |= drawable_by_unclosed_tests(rest, moment)
     rest = wanted - hidden
     if rest:
         hidden |= on_open_papers(rest, moment)
     return hidden
+
+
+def in_running_campaigns(question_ids: set[int], moment: datetime) -> set[int]:
+    """The questions of banks a campaign not over at ``moment`` names."""
+    return set(db.session.scalars(
+        select(Question.id).join(CampaignBank, CampaignBank.bank_id == Question.bank_id)
+        .join(Campaign, Campaign.id == CampaignBank.campaign_id)
+        .where(Question.id.in_(question_ids), Campaign.ends_at > moment)))
 
 
 def _within(viewer) -> set[int]:

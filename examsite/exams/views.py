@@ -36,20 +36,21 @@ from .keys import HIDDEN_NOTE, questions_with_hidden_keys, without_key
 from .assignment import slip_people
 from .attempts import close_if_expired, responses_of
 from .errors import ExamError
-from ..campaigns.reports import REPORTED, covering_report
+from ..campaigns.reports import REPORTED, reported, test_reported
 from ..forms import ActionForm
 from .forms import LOCAL_FORMAT, ExamForm, plan_form
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 posts_lock_first(bp)
 
-#: changes of a test's results, refused while a unit's standing report counts the test
+#: changes of a test's results, refused while a unit's standing report counts the test (and a
+#: make-up's plans, which are its first test's)
 CHANGE_RESULTS = {"exams.edit", "exams.plan", "exams.default_plan", "exams.regrade", "exams.retake",
                   "exams.end", "exams.extend", "exams.control"}
 
 
 @bp.before_request
-def _reported_results_stay():
+def _results_stay():
     if request.method != "POST" or request.endpoint not in CHANGE_RESULTS or not current_user.is_authenticated:
         return None
     args = request.view_args or {}
@@ -59,9 +60,14 @@ def _reported_results_stay():
         exam = getattr(db.session.get(Attempt, args["attempt_id"]), "exam", None)
     else:
         return None
-    if exam is None or not exam_concerns(current_user, exam) or covering_report(exam) is None:
+    if exam is None or not exam_concerns(current_user, exam):
         return None  # the view answers for one he may not see (404) or change
-    flash(REPORTED, "danger")
+    if exam.makeup_of_id is not None and request.endpoint in ("exams.plan", "exams.default_plan"):
+        flash("补测的试卷方案与原测试相同，不能另行修改：成绩按原测试的满分和及格分计入。", "danger")
+    elif test_reported(exam):
+        flash(REPORTED, "danger")
+    else:
+        return None
     return redirect(url_for("exams.detail", exam_id=exam.id))
 
 
@@ -122,6 +128,11 @@ def edit(exam_id: int | None = None):
         organiser = None
         if campaign is not None and form.organiser_unit_id.data:
             organiser = db.session.get(Unit, int(form.organiser_unit_id.data))
+        if campaign is not None and exam is None and (organiser.id if organiser else None) not in organisers:
+            abort(404)  # only the admin holds a district test; a liaison only for the units he organises
+        if exam is None and organiser is not None and reported(campaign.id, organiser.id):
+            flash(REPORTED, "danger")
+            return redirect(url_for("campaigns.unit", campaign_id=campaign.id, unit_id=organiser.id))
         try:
             exam = plans.save_exam(exam, fields, form.units.data or [], campaign, organiser)
         except ExamError as error:

@@ -149,6 +149,8 @@ def test_units_outside_his_tree_or_a_window_outside_the_campaign_are_refused(db,
     assert "测试时间必须在活动“2026年警示教育月”期间" in late
     forged = flashed(new_test(liaison, world.campaign, world.chengguan, organiser_unit_id=world.donggang.id))
     assert "不是有效的选择" in forged
+    # no organiser is the district's own test: never a liaison's, whatever the form says
+    assert new_test(liaison, world.campaign, world.chengguan, organiser_unit_id="").status_code == 404
     assert count(db, Exam) == 0 and writes(db) == []
     # a unit, a campaign he does not organise, or no campaign at all: not his to start
     assert liaison.client.get(f"/exams/new?campaign={world.campaign.id}&unit={world.donggang.id}").status_code == 404
@@ -368,8 +370,8 @@ def test_bank_pages_for_a_unit_organiser(db, app, world):
     assert "活动题库" in index and "城关镇自编题库" in index
     assert "区纪委内部题库" not in index and "东岗镇自编题库" not in index
     shared = liaison.client.get(f"/banks/{world.shared.id}").get_data(as_text=True)
-    # the open test draws its singles and judges: those keys are hidden, the multiples' and fills' not
-    assert "活动题库第1题" in shared and shared.count(HIDDEN_NOTE) == 10 and shared.count("answer-line") == 6
+    # the campaign is running: its spot test may still be drawn from the bank, so no key shows
+    assert "活动题库第1题" in shared and shared.count(HIDDEN_NOTE) == 16 and shared.count("answer-line") == 0
     assert "编辑" not in shared and "导出 Excel" not in shared
     own = liaison.client.get(f"/banks/{world.own.id}").get_data(as_text=True)
     assert own.count("answer-line") == 5 and HIDDEN_NOTE not in own and "编辑" in own
@@ -417,8 +419,13 @@ def test_a_district_test_never_draws_his_bank_so_his_keys_stay_his(db, app, worl
         assert not {item["id"] for item in attempts.start_attempt(district, person).paper} & mine
 
 
-def test_with_no_test_able_to_draw_them_he_sees_the_campaigns_keys(db, app, world):
+def test_he_sees_the_campaigns_keys_once_it_is_over_and_no_test_can_draw_them(db, app, world):
+    from datetime import timedelta
+
     liaison = login(app, "chengguan")
+    # his town's tests may be over, but the district may still make its spot test from the bank
+    assert "answer-line" not in liaison.client.get(f"/banks/{world.shared.id}").get_data(as_text=True)
+    clock.freeze(world.campaign.ends_at + timedelta(minutes=1))
     shared = liaison.client.get(f"/banks/{world.shared.id}").get_data(as_text=True)
     assert "answer-line" in shared and HIDDEN_NOTE not in shared
 
