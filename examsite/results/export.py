@@ -97,7 +97,7 @@ def _people(book, styles, result: Results, types: list[str], stamp: str, sitting
         sheet.write_string(row, 1, person.name)
         sheet.write_string(row, 2, person.unit_path)
         sheet.write_string(row, 3, person.tier)
-        sheet.write_string(row, 4, STATUS[person.status])
+        sheet.write_string(row, 4, f"免测（{person.exempt}）" if person.exempt else STATUS[person.status])
         column = 5
         detail = person.per_type if person.status == "submitted" else {}
         for qtype in types:

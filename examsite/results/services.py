@@ -16,7 +16,7 @@ from ..exams.assignment import expected_staff_query, fix_expected
 from ..exams.attempts import close_expired
 from ..exams.plans import plan_total
 from ..extensions import db
-from ..models import QUESTION_TYPES, Answer, Attempt, Exam, ExpectedExaminee, Question, Staff
+from ..models import QUESTION_TYPES, Answer, Attempt, Exam, Exemption, ExpectedExaminee, Question, Staff
 from ..roster.services import subtree_ids, tiers, tree_rows, unit_children, unit_paths
 from .statistics import Summary, Tally, distribution, group_size, item_analysis, summarise
 
@@ -36,6 +36,9 @@ class ResultRow:
     tier: str
     position: str | None
     status: str = "absent"
+    #: the kind of his exemption (病假 …) when excused from a campaign test he did not sit:
+    #: he is then neither expected nor absent
+    exempt: str | None = None
     attempt_id: int | None = None
     number: int | None = None
     started_at: datetime | None = None
@@ -101,7 +104,7 @@ class Results:
         return sorted((r for r in self.submitted if not r.passed), key=lambda r: (r.score, r.group, r.staff_no))
 
     def absent(self) -> list[ResultRow]:
-        return [r for r in self.rows if r.status == "absent"]
+        return [r for r in self.rows if r.status == "absent" and r.exempt is None]
 
     def distribution(self, rows: list[ResultRow] | None = None):
         rows = self.submitted if rows is None else rows
@@ -109,6 +112,7 @@ class Results:
 
 
 def _summary(rows: list[ResultRow]) -> Summary:
+    rows = [r for r in rows if r.exempt is None]
     done = [r for r in rows if r.status == "submitted"]
     return summarise(assigned=len(rows), started=sum(r.status != "absent" for r in rows),
                      scores=[r.score for r in done], passed=sum(bool(r.passed) for r in done))
@@ -156,6 +160,11 @@ def results(exam: Exam, scope_unit_id: int | None = None) -> Results:
         row.score = float(score) if score is not None else None
         row.detail, row.passed = detail, passed
         plan_of[sid] = plan_id
+    if exam.campaign_id is not None:
+        for sid, kind in connection.execute(select(Exemption.staff_id, Exemption.kind).where(
+                Exemption.exam_id == exam.id)):
+            if sid in rows and rows[sid].status == "absent":
+                rows[sid].exempt = kind
     listed = sorted(rows.values(), key=lambda r: (place[r.unit_id], r.staff_no))
     full = max((plan_total(plan) for plan in exam.plans), default=0)
     bands = Bands.of(exam.campaign) if exam.campaign_id is not None else None

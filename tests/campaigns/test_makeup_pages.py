@@ -168,3 +168,23 @@ def test_the_first_tests_results_show_both_sittings_and_the_counted_score(accoun
     assert by_no["A2"][head.index("等次")] == "不合格"
     assert (by_no["A2"][head.index("补测得分")], by_no["A2"][head.index("计入成绩")]) == (int(a2[0]), int(a2[1]))
     assert by_no["A2"][head.index("计入等次")] == a2[2]
+
+
+def test_an_exempt_person_is_neither_expected_nor_absent_in_the_results(db):
+    """As the campaign's figures count him: the results page, the export and a notice agree."""
+    from examsite.models import Exemption
+    from examsite.results.services import results
+
+    f.bank(singles=2, multiples=1, judges=2, fills=1)
+    campaign = f.campaign()
+    town = f.unit_test(campaign, "城南区/城关镇")
+    people = [f.staff(f"E{n}", f"人员{n}", "城南区/城关镇") for n in range(3)]
+    db.session.commit()
+    f.sit(town, people[0], right=f.ALL_TYPES)
+    before = results(town)
+    assert (before.overall().assigned, len(before.absent())) == (3, 2)
+    db.session.add(Exemption(exam_id=town.id, staff_id=people[1].id, kind="公差", reason="外出办案"))
+    db.session.flush()
+    after = results(town)
+    assert (after.overall().assigned, after.overall().absent, [r.staff_no for r in after.absent()]) == (2, 1, ["E2"])
+    assert next(r for r in after.rows if r.staff_no == "E1").exempt == "公差"
