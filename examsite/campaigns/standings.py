@@ -252,3 +252,23 @@ def by_group(rows: list[Standing]) -> dict[int | None, list[Standing]]:
     for row in rows:
         grouped[row.group_id].append(row)
     return grouped
+
+
+def counted_for_makeup(attempt: Attempt) -> tuple[Counted, str | None] | None:
+    """For a submitted make-up attempt: the score that counts for its first test by the
+    campaign's rule, and its band; None for any other attempt. What the examinee is told must
+    be what the unit reports."""
+    exam = attempt.exam
+    if exam.makeup_of_id is None or exam.campaign is None or attempt.submitted_at is None:
+        return None
+    root = root_of(exam, {e.id: e for e in campaign_exams(exam.campaign)})
+    first = db.session.scalar(select(Attempt).where(Attempt.exam_id == root.id, Attempt.staff_id == attempt.staff_id)
+                              .order_by(Attempt.number.desc()).limit(1))
+    def sitting(one: Attempt | None) -> Sitting | None:
+        if one is None or one.submitted_at is None:
+            return None
+        return Sitting(float(one.score), one.passed, float(one.plan.pass_mark))
+
+    result = counted(sitting(first), sitting(attempt), exam.campaign.makeup_rule)
+    full = _total(attempt.plan)
+    return result, Bands.of(exam.campaign).band(result.score, full, result.passed)

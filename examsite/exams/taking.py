@@ -15,6 +15,7 @@ from .. import qtypes
 from ..accounts.access import role_required
 from ..banks.parsed import LETTERS
 from ..campaigns.bands import band_of
+from ..campaigns.standings import counted_for_makeup
 from ..clock import now
 from ..extensions import commit_keeping_objects, csrf, db, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Exam
@@ -329,6 +330,7 @@ def result(attempt_id: int):
     full_marks = sum(float(item["points"]) for item in attempt.paper)
     band = band_of(attempt.exam, float(attempt.score) if attempt.score is not None else None, full_marks, attempt.passed)
     return render_template("take/result.html", attempt=attempt, exam=attempt.exam, review=review, band=band,
+                           counted=counted_for_makeup(attempt),
                            show_score=attempts.score_visible(attempt.exam), hidden_note=keys.HIDDEN_NOTE,
                            items=review_items(attempt, answers, hidden) if review else [], verdicts=VERDICTS,
                            full_marks=full_marks, pass_mark=float(attempt.plan.pass_mark),

@@ -116,3 +116,26 @@ def test_the_examinee_sees_his_band_beside_his_score(db, client, auth):
     page = client.get(f"/my/attempts/{banded.id}/result").get_data(as_text=True)
     assert re.search(r'id="band">等次：良好<', page)
     assert 'id="band"' not in client.get(f"/my/attempts/{unbanded.id}/result").get_data(as_text=True)
+
+
+def test_a_make_up_examinee_is_told_the_score_that_counts(db, client, auth):
+    """Under the capped rule his make-up's 11 counts as the pass mark, 6 (合格), not 11 (优秀)."""
+    from examsite.models import ExamMember
+
+    clock.freeze(START)
+    factories.bank(singles=2, multiples=1, judges=2, fills=1)
+    campaign = factories.campaign(opens=START - timedelta(days=1), closes=START + timedelta(days=9),
+                                  due=START + timedelta(days=5))
+    first = factories.unit_test(campaign, "城南区/城关镇")
+    person = factories.examinee("E1", "考生", "城南区/城关镇")
+    factories.sit(first, person, right=("single",))  # 4: failed
+    makeup = factories.exam("补测", mode="named")
+    makeup.campaign_id, makeup.organiser_unit_id, makeup.makeup_of_id = campaign.id, first.organiser_unit_id, first.id
+    db.session.add(ExamMember(exam_id=makeup.id, staff_id=person.id))
+    db.session.commit()
+    again = factories.sit(makeup, person, right=factories.ALL_TYPES)
+    auth.login("E1", PASSWORD)
+    page = client.get(f"/my/attempts/{again.id}/result").get_data(as_text=True)
+    assert re.search(r'id="counted">这是补测。按活动规定计入成绩 <strong>6</strong> 分（合格）', page)
+    assert 'id="band"' not in page  # the sitting's own band (优秀) would contradict the counted one
+    assert 'id="counted"' not in client.get(f"/my/attempts/{first.id}/result").get_data(as_text=True)
