@@ -324,11 +324,17 @@ def test_a_campaign_from_the_towns_tests_to_the_district_page(db, live_server, c
                       (f"/campaigns/{ids['campaign']}/units/{ids['dg']}/report/submit", {}),
                       (f"/banks/question/{questions[0]}/edit", {"stem": "改过的题干"})):
         assert cg.request.post(f"{live_server}{url}", form={"csrf_token": token, **data}).status == 404, url
-    # every test has closed: his examinee's paper and the item analysis now show the keys
+    # every test has closed, but while the campaign runs the district may still draw a spot test
+    # from its bank: the keys stay hidden; once it is over his examinee's paper and the item
+    # analysis show them
+    cg.goto(f"{live_server}/exams/attempt/{cg1_attempt}")
+    expect(cg.locator("main")).not_to_contain_text(re.compile(r"解析\d"))
+    clock.freeze(START + timedelta(days=31))
     cg.goto(f"{live_server}/exams/attempt/{cg1_attempt}")
     expect(cg.locator("main")).to_contain_text(re.compile(r"解析\d"))
     cg.goto(f"{live_server}/exams/{cg_exam}/results/items")
     expect(cg.locator("main")).to_contain_text("活动题库第1题")
+    clock.freeze(START + timedelta(days=6))
     # the other town's roster and accounts are not his either
     spot_id = db.session.scalar(select(Exam.id).where(Exam.title == SPOT))
     db.session.rollback()
