@@ -121,15 +121,8 @@ def exempt(exam_id: int):
     if upload is not None and getattr(upload, "filename", ""):
         data = upload.read(services.ATTACHMENT_MAX + 1)  # one byte more tells it is too big
         attachment = (upload.filename, data)
-    try:
-        services.record_exemption(result, form.staff_id.data, form.kind.data, form.reason.data, attachment)
-    except services.MakeupError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash("已登记免测。", "success")
-    return _back(exam)
+    return _carried_out(exam, "已登记免测。", services.record_exemption, result, form.staff_id.data,
+                        form.kind.data, form.reason.data, attachment)
 
 
 @bp.post("/<int:exam_id>/makeup/exemptions/<int:staff_id>/remove")
@@ -145,15 +138,7 @@ def unexempt(exam_id: int, staff_id: int):
         db.session.rollback()
         flash(_errors(form), "danger")
         return _back(exam)
-    try:
-        services.remove_exemption(result, staff_id, form.reason.data)
-    except services.MakeupError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash("已撤销免测。", "success")
-    return _back(exam)
+    return _carried_out(exam, "已撤销免测。", services.remove_exemption, result, staff_id, form.reason.data)
 
 
 @bp.get("/<int:exam_id>/makeup/exemptions/<int:staff_id>/attachment")
@@ -212,14 +197,21 @@ def edit(exam_id: int):
         db.session.rollback()
         flash(_errors(form), "danger")
         return _back(exam)
+    return _carried_out(exam, "已保存补测。", services.edit_makeup, exam, form.title.data,
+                        from_local(form.opens_at.data), from_local(form.closes_at.data))
+
+
+def _carried_out(exam: Exam, done: str, action, *args):
+    """``action(*args)`` committed with ``done`` said, or refused with its reason and nothing
+    kept; back to the make-up page either way."""
     try:
-        services.edit_makeup(exam, form.title.data, from_local(form.opens_at.data), from_local(form.closes_at.data))
+        action(*args)
     except services.MakeupError as error:
         db.session.rollback()
         flash(str(error), "danger")
     else:
         db.session.commit()
-        flash("已保存补测。", "success")
+        flash(done, "success")
     return _back(exam)
 
 
