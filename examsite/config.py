@@ -80,6 +80,7 @@ def from_environment(instance_path: str, secret: str | None = None) -> dict:
         "WTF_I18N_ENABLED": False,  # forms take their Chinese messages from WTForms' own catalogue
         "WTF_CSRF_TIME_LIMIT": None,  # a test may last hours; the token lives with the session
         "ROSTER_PAGE_SIZE": 50,
+        "EXAMS_PAGE_SIZE": 50,
         # printed on login slips: the address staff reach the site by, not the admin's browser's
         "BASE_URL": os.environ.get("EXAMSITE_BASE_URL", "").strip().rstrip("/"),
         # "在这台电脑上保持登录" lasts a week, not Flask-Login's year; it ends at logout anyway

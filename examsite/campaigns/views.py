@@ -2,7 +2,7 @@
 district page with its Excel export, and a unit's page of it."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
+from ..paging import ListPage
 from sqlalchemy import select
 
 from ..accounts.access import role_required
@@ -28,17 +28,6 @@ bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 posts_lock_first(bp)
 
 PAGE_SIZE = 20
-
-
-class ListPage(Pagination):
-    """One page of a list already read (the campaigns a user takes part in are few)."""
-
-    def _query_items(self) -> list:
-        start = (self.page - 1) * self.per_page
-        return self._query_args["rows"][start:start + self.per_page]
-
-    def _query_count(self) -> int:
-        return len(self._query_args["rows"])
 
 
 @bp.get("/")

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import qtypes
 from ..accounts.access import role_required
@@ -25,6 +26,7 @@ from ..campaigns.access import (
 from ..clock import from_local, now, to_local
 from ..extensions import db, posts_lock_first, write_transaction
 from ..models import QUESTION_TYPES, Attempt, Bank, Campaign, Exam, PaperPlan, Tier, Unit
+from ..paging import ListPage
 from ..qtypes.base import UNANSWERED
 from ..results.live import LIVE_STATUS, progress
 from ..results.services import settled_results
@@ -74,8 +76,14 @@ def _results_stay():
 @bp.get("/")
 @role_required("admin", "liaison")
 def index():
-    exams = exams_concerning(current_user, db.session.scalars(select(Exam).order_by(Exam.opens_at.desc())).all())
-    return render_template("exams/index.html", exams=exams, modes=plans.MODES, organising=_organising())
+    """The tests of the user's units, newest first, a page at a time (a city's campaign brings
+    hundreds: a self-test per unit and their make-ups)."""
+    every = db.session.scalars(select(Exam).options(selectinload(Exam.plans).joinedload(PaperPlan.tier),
+                                                    selectinload(Exam.units))
+                               .order_by(Exam.opens_at.desc(), Exam.id.desc())).all()
+    page = ListPage(page=request.args.get("page", 1, type=int), per_page=current_app.config["EXAMS_PAGE_SIZE"],
+                    error_out=False, rows=exams_concerning(current_user, every))
+    return render_template("exams/index.html", page=page, modes=plans.MODES, organising=_organising())
 
 
 def _organising() -> list[tuple[Campaign, list[Unit]]]:

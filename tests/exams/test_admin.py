@@ -167,3 +167,27 @@ def test_an_unknown_unit_is_refused(admin, client, db, value, message):
     html = create_exam(admin, client, units=[value]).get_data(as_text=True)
     assert message in html
     assert db.session.scalar(select(func.count(Exam.id))) == 0
+
+
+def test_the_list_of_tests_comes_a_page_at_a_time_and_a_liaison_pages_through_his_own(db, app, auth, client):
+    app.config["EXAMS_PAGE_SIZE"] = 4
+    factories.user("admin", "admin")
+    factories.user("town", "liaison", unit_path="城南区/城关镇")
+    from examsite.models import ExamUnit
+
+    for n in range(6):
+        mine = factories.exam(f"城关镇测试{n}")
+        db.session.add(ExamUnit(exam_id=mine.id, unit_id=factories.unit("城南区/城关镇").id))
+        theirs = factories.exam(f"东岗镇测试{n}")
+        db.session.add(ExamUnit(exam_id=theirs.id, unit_id=factories.unit("城南区/东岗镇").id))
+    db.session.commit()
+    auth.login("admin", factories.PASSWORD)
+    pages = [client.get(f"/exams/?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    shown = [re.findall(r">((?:城关镇|东岗镇)测试\d)<", page) for page in pages]
+    assert [len(titles) for titles in shown] == [4, 4, 4] and len(set(sum(shown, []))) == 12
+    assert "共 12 条" in pages[0]
+    auth.post("/logout")
+    auth.login("town", factories.PASSWORD)
+    first, second = (client.get(f"/exams/?page={n}").get_data(as_text=True) for n in (1, 2))
+    assert "共 6 条" in first and "东岗镇" not in first + second
+    assert sum(f"城关镇测试{n}<" in first + second for n in range(6)) == 6
