@@ -18,6 +18,7 @@ from ..exams.assignment import fix_expected
 from ..exams.attempts import close_expired
 from ..extensions import db
 from ..models import Campaign, CampaignReport, Exam, Exemption, Tier, Unit
+from ..results.statistics import plan_marks
 from ..roster.services import subtree_ids, unit_paths
 from .bands import Bands
 from .counting import RULES
@@ -132,7 +133,11 @@ def build_snapshot(campaign: Campaign, unit: Unit, at: datetime | None = None) -
         "tests": [{"id": exam.id, "title": exam.title, "opens_at": _time(exam.opens_at),
                    "closes_at": _time(exam.closes_at), "makeup_of": titles.get(exam.makeup_of_id),
                    "tiers": [tier_names[plan.tier_id] for plan in
-                             sorted(exam.plans, key=lambda p: (tier_order.get(tier_names[p.tier_id], 0), p.tier_id))]}
+                             sorted(exam.plans, key=lambda p: (tier_order.get(tier_names[p.tier_id], 0), p.tier_id))],
+                   # what each tier's paper is worth, so a reader of the sheet sees why 72.5 in
+                   # 百分制 can fail one paper and 75 pass another
+                   "marks": [{"tier": m.tier, "full_marks": m.full_marks, "pass_mark": m.pass_mark}
+                             for m in plan_marks(exam.plans)]}
                   for exam in tests],
         "tiers": [figures_data(name, figures) for name, figures in tiers.items()],
         "total": figures_data("合计", figures_of(people)),

@@ -70,8 +70,10 @@ def info_lines(snapshot: dict) -> list[str]:
              f"报送截止：{campaign['report_due']}"]
     for test in snapshot["tests"]:
         kind = f"（“{test['makeup_of']}”的补测）" if test.get("makeup_of") else ""
+        marks = "、".join(f"{m['tier']}满分 {m['full_marks']:g} 分、及格 {m['pass_mark']:g} 分"
+                          for m in test["marks"])
         lines.append(f"测试：{test['title']}{kind}，{test['opens_at']} 至 {test['closes_at']}，"
-                     f"层级：{'、'.join(test['tiers']) or '—'}")
+                     f"层级：{'、'.join(test['tiers']) or '—'}" + (f"（{marks}）" if marks else ""))
     if not snapshot["tests"]:
         lines.append("测试：本单位尚未组织自测")
     lines.append(f"等次：{snapshot['bands']['text']}")

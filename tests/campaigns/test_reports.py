@@ -76,6 +76,11 @@ def test_the_snapshot_holds_the_figures_worked_out_by_hand(db):
     assert data["submitted"] is None and data["unit"]["path"] == "城南区/城关镇"
     assert [t["title"] for t in data["tests"]] == [town.title, makeup.title]  # not 东岗镇's, not the spot test
     assert data["tests"][1]["makeup_of"] == town.title and data["tests"][0]["tiers"] == ["乡科级", "一般干部"]
+    assert data["tests"][0]["marks"] == [{"tier": "乡科级", "full_marks": 11, "pass_mark": 6},
+                                         {"tier": "一般干部", "full_marks": 11, "pass_mark": 6}]
+    from examsite.campaigns.summary_sheet import info_lines
+
+    assert any("乡科级满分 11 分、及格 6 分" in line for line in info_lines(data))  # on the xlsx, .docx and print
     tiers = {row["tier"]: row for row in data["tiers"]}
     general = tiers["一般干部"]
     assert (general["expected"], general["exempt"], general["took"], general["passed"], general["excellent"]) == (5, 1, 4, 3, 1)
