@@ -18,7 +18,7 @@ from ..extensions import db
 from ..exams.plans import copy_units_and_plans
 from ..models import Attempt, Exam, ExamMember, Exemption
 from ..results.services import ResultRow, Results
-from .standings import root_of
+from .standings import first_test, tests_by_id
 
 EXEMPTION_KINDS = ("病假", "公差", "事假", "产假", "其他")
 REASON_MAX, TITLE_MAX = 500, 200
@@ -80,17 +80,6 @@ class Roll:
 
     def exempted(self, staff_id: int) -> Exempt | None:
         return next((e for e in self.exempt if e.row.staff_id == staff_id), None)
-
-
-def chain(exam: Exam) -> dict[int, Exam]:
-    """Every test of the exam's campaign by id (root_of walks them)."""
-    if exam.campaign_id is None:
-        return {exam.id: exam}
-    return {e.id: e for e in db.session.scalars(select(Exam).where(Exam.campaign_id == exam.campaign_id))}
-
-
-def first_test(exam: Exam) -> Exam:
-    return root_of(exam, chain(exam))
 
 
 def makeups_of(exam: Exam) -> list[Exam]:
@@ -244,7 +233,7 @@ def exemption_of(root: Exam, staff_id: int) -> Exemption | None:
 
 def default_title(exam: Exam) -> str:
     """“<原标题>（补测）” for a make-up of a first test; （第2次补测） for a make-up of that one …"""
-    every = chain(exam)
+    every = tests_by_id(exam)
     depth, at = 1, exam
     while at.makeup_of_id is not None and at.makeup_of_id in every and depth < 50:
         depth, at = depth + 1, every[at.makeup_of_id]

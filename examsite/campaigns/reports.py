@@ -199,6 +199,21 @@ def standing_reports(campaign: Campaign) -> dict[int, CampaignReport]:
         select(CampaignReport).options(defer(CampaignReport.snapshot)).where(CampaignReport.campaign_id == campaign.id, CampaignReport.returned_at.is_(None)))}
 
 
+def submissions(campaign: Campaign) -> tuple[dict[int, datetime], frozenset[int]]:
+    """For the campaign's page, from three columns of its reports: unit → when its standing
+    report was submitted, and the units whose report the district returned and which have not
+    submitted again."""
+    standing, returned = {}, set()
+    for unit_id, submitted_at, returned_at in db.session.execute(select(
+            CampaignReport.unit_id, CampaignReport.submitted_at, CampaignReport.returned_at)
+            .where(CampaignReport.campaign_id == campaign.id)):
+        if returned_at is None:
+            standing[unit_id] = submitted_at
+        else:
+            returned.add(unit_id)
+    return standing, frozenset(returned - standing.keys())
+
+
 def standing_report(campaign: Campaign, unit_id: int) -> CampaignReport | None:
     return db.session.scalar(select(CampaignReport).where(
         CampaignReport.campaign_id == campaign.id, CampaignReport.unit_id == unit_id,

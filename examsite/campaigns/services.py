@@ -17,6 +17,7 @@ from ..exams.pool import question_pool
 from ..extensions import db
 from ..models import Bank, Campaign, CampaignBank, CampaignPlan, CampaignReport, CampaignUnit, Exam, Tier, Unit
 from .access import campaign_bank_ids
+from .reports import submissions
 from .counting import RULES
 from .figures import Thresholds, UnitLine, league, unit_lines
 from .standings import Standing, standings
@@ -244,20 +245,6 @@ def plan_total(plan: CampaignPlan) -> float:
 
 # ---- the district's page ------------------------------------------------------------------
 
-def returned_units(campaign: Campaign) -> frozenset[int]:
-    """The units whose report the district returned and which have not submitted again."""
-    returned = set(db.session.scalars(select(CampaignReport.unit_id).where(
-        CampaignReport.campaign_id == campaign.id, CampaignReport.returned_at.is_not(None))))
-    return frozenset(returned - set(standing_reports(campaign)))
-
-
-def standing_reports(campaign: Campaign) -> dict[int, datetime]:
-    """unit → when its standing report (not returned) was submitted."""
-    from .reports import standing_reports as reports
-
-    return {unit_id: report.submitted_at for unit_id, report in reports(campaign).items()}
-
-
 @dataclass
 class TierGap:
     unit_id: int
@@ -300,8 +287,9 @@ def overview(campaign: Campaign, only: set[int] | None = None, rows: list[Standi
         CampaignUnit, CampaignUnit.unit_id == Unit.id).where(CampaignUnit.campaign_id == campaign.id)).all())
     order = sorted(names, key=lambda unit_id: names[unit_id])
     thresholds = Thresholds.of(campaign)
-    lines = league(unit_lines([(unit_id, names[unit_id]) for unit_id in order], rows, standing_reports(campaign),
-                              campaign.report_due, moment, thresholds, returned_units(campaign)))
+    submitted, returned = submissions(campaign)
+    lines = league(unit_lines([(unit_id, names[unit_id]) for unit_id in order], rows, submitted,
+                              campaign.report_due, moment, thresholds, returned))
     tier_rank: dict[str, tuple[int, str]] = {}
     for row in rows:
         tier_rank.setdefault(row.tier, (row.tier_rank, row.tier))
@@ -343,7 +331,8 @@ def unit_line(campaign: Campaign, unit: Unit) -> UnitLine:
                                                           Exam.organiser_unit_id.is_(None))))
     tests = unit_exams(campaign, unit.id) + district
     rows = [row for row in standings(campaign, tests) if row.group_id == unit.id] if tests else []
-    line = unit_lines([(unit.id, unit.name)], rows, standing_reports(campaign), campaign.report_due, now(),
-                      Thresholds.of(campaign), returned_units(campaign))[0]
+    submitted, returned = submissions(campaign)
+    line = unit_lines([(unit.id, unit.name)], rows, submitted, campaign.report_due, now(),
+                      Thresholds.of(campaign), returned)[0]
     line.rank = None
     return line

@@ -71,6 +71,20 @@ def campaign_exams(campaign: Campaign) -> list[Exam]:
         .options(selectinload(Exam.plans), selectinload(Exam.units)).order_by(Exam.opens_at, Exam.id)))
 
 
+def tests_by_id(exam: Exam) -> dict[int, Exam]:
+    """Every test of ``exam``'s campaign by id, for root_of() to walk (the exam alone when it
+    belongs to no campaign)."""
+    every = {exam.id: exam}
+    if exam.campaign_id is not None:
+        every.update((e.id, e) for e in db.session.scalars(select(Exam).where(Exam.campaign_id == exam.campaign_id)))
+    return every
+
+
+def first_test(exam: Exam) -> Exam:
+    """The first-sitting test ``exam`` is a make-up of (itself when it is none)."""
+    return root_of(exam, tests_by_id(exam))
+
+
 def root_of(exam: Exam, by_id: dict[int, Exam]) -> Exam:
     """The first-sitting test a make-up test (or a make-up of a make-up) belongs to."""
     seen = set()
@@ -261,7 +275,7 @@ def counted_for_makeup(attempt: Attempt) -> tuple[Counted, str | None] | None:
     exam = attempt.exam
     if exam.makeup_of_id is None or exam.campaign is None or attempt.submitted_at is None:
         return None
-    root = root_of(exam, {e.id: e for e in campaign_exams(exam.campaign)})
+    root = first_test(exam)
     first = db.session.scalar(select(Attempt).where(Attempt.exam_id == root.id, Attempt.staff_id == attempt.staff_id)
                               .order_by(Attempt.number.desc()).limit(1))
     def sitting(one: Attempt | None) -> Sitting | None:

@@ -3,12 +3,9 @@ score and the score that counts under the campaign's rule (campaigns.standings d
 counting; this only picks it up for the result pages and the export)."""
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from ..campaigns.counting import RULES
 from ..campaigns.figures import Figures, figures_of
-from ..campaigns.standings import Standing, root_of, standings
-from ..extensions import db
+from ..campaigns.standings import Standing, first_test, root_of, standings, tests_by_id
 from ..models import Exam
 from .services import Results
 
@@ -33,7 +30,7 @@ def sittings(exam: Exam) -> Sittings | None:
     """For a campaign's first-sitting test with make-ups; None for any other test."""
     if exam.campaign_id is None or exam.makeup_of_id is not None:
         return None
-    every = {e.id: e for e in db.session.scalars(select(Exam).where(Exam.campaign_id == exam.campaign_id))}
+    every = tests_by_id(exam)
     makeups = sorted((e for e in every.values() if e.makeup_of_id is not None and root_of(e, every).id == exam.id),
                      key=lambda e: (e.opens_at, e.id))
     if not makeups:
@@ -44,8 +41,4 @@ def sittings(exam: Exam) -> Sittings | None:
 
 def first_of(exam: Exam) -> Exam | None:
     """The first-sitting test a make-up belongs to; None for a test that is no make-up."""
-    if exam.makeup_of_id is None:
-        return None
-    every = {e.id: e for e in db.session.scalars(select(Exam).where(Exam.campaign_id == exam.campaign_id))}
-    every.setdefault(exam.id, exam)
-    return root_of(exam, every)
+    return first_test(exam) if exam.makeup_of_id is not None else None
