@@ -191,3 +191,15 @@ def test_the_list_of_tests_comes_a_page_at_a_time_and_a_liaison_pages_through_hi
     first, second = (client.get(f"/exams/?page={n}").get_data(as_text=True) for n in (1, 2))
     assert "共 6 条" in first and "东岗镇" not in first + second
     assert sum(f"城关镇测试{n}<" in first + second for n in range(6)) == 6
+
+
+def test_a_bad_plan_row_is_named_by_its_own_number(admin, client, db):
+    create_exam(admin, client)
+    exam = db.session.scalar(select(Exam))
+    admin.token = csrf_from(client.get(f"/exams/{exam.id}/plan").get_data(as_text=True))
+    page = admin.post(f"/exams/{exam.id}/plan", {"tier_id": factories.tier("乡科级").id, "duration_minutes": 30,
+                                                "pass_mark": 6, "multiple_scoring": "all_or_nothing",
+                                                **plan_rows(("single", 3, 2), ("judge", 2, 1), ("judge", "三", 1))},
+                      follow_redirects=True).get_data(as_text=True)
+    assert re.search(r"第 3 行：", page) and not re.search(r"第 [12] 行：", page)
+    assert db.session.scalar(select(func.count(PaperPlan.id))) == 0
