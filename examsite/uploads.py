@@ -3,10 +3,25 @@
 #: how much of a text upload the encoding detector looks at
 DETECT_BYTES = 256 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office files: .doc, .xls
+#: what a scanned or photographed paper (a signed 汇总表, a sick note) may be: its file name
+#: extensions (the first one is given to files saved under a name of examsite's), first bytes, type
+SCANNED_KINDS = (
+    (("pdf",), b"%PDF-", "application/pdf"),
+    (("jpg", "jpeg"), b"\xff\xd8\xff", "image/jpeg"),
+    (("png",), b"\x89PNG\r\n\x1a\n", "image/png"),
+)
 
 
 class UploadError(ValueError):
     """The file as a whole cannot be read; the message is for the admin."""
+
+
+def scanned_kind(head: bytes) -> tuple[str, str] | None:
+    """(type, extension) of a PDF, JPEG or PNG told by its first bytes; None for anything else."""
+    for extensions, magic, mimetype in SCANNED_KINDS:
+        if head.startswith(magic):
+            return mimetype, extensions[0]
+    return None
 
 
 def is_old_office(data: bytes) -> bool:

@@ -18,17 +18,12 @@ from ..extensions import db
 from ..exams.plans import copy_units_and_plans
 from ..models import Attempt, Exam, ExamMember, Exemption
 from ..results.services import ResultRow, Results
+from ..uploads import SCANNED_KINDS
 from .standings import first_test, tests_by_id
 
 EXEMPTION_KINDS = ("病假", "公差", "事假", "产假", "其他")
 REASON_MAX, TITLE_MAX = 500, 200
 ATTACHMENT_MAX = 5 * 1024 * 1024
-#: what an attachment may be: its extensions, its first bytes, its type
-ATTACHMENT_KINDS = (
-    (("pdf",), b"%PDF-", "application/pdf"),
-    (("jpg", "jpeg"), b"\xff\xd8\xff", "image/jpeg"),
-    (("png",), b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 FAILED, ABSENT = "failed", "absent"
 
 
@@ -156,7 +151,7 @@ def check_attachment(filename: str, data: bytes) -> str:
     if not data:
         raise MakeupError("附件是空文件。")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    for extensions, magic, mimetype in ATTACHMENT_KINDS:
+    for extensions, magic, mimetype in SCANNED_KINDS:
         if extension in extensions:
             if not data.startswith(magic):
                 raise MakeupError(f"附件“{filename}”的内容不是 {extension.upper()} 文件，请上传真实的 PDF、JPEG 或 PNG 文件。")

@@ -20,18 +20,14 @@ from ..extensions import db
 from ..models import Campaign, CampaignReport, Exam, Exemption, Tier, Unit
 from ..results.statistics import plan_marks
 from ..roster.services import subtree_ids, unit_paths
+from ..uploads import scanned_kind
 from .bands import Bands
 from .counting import RULES
 from .figures import Figures, figures_of, latest_per_person, per_tier
 from .standings import SELF, STATUS, root_of, standings
 
-#: a signed scan: at most this many bytes, and one of these kinds, told by its first bytes
+#: a signed scan: at most this many bytes, and one of uploads.SCANNED_KINDS, told by its first bytes
 SCAN_LIMIT = 10 * 1024 * 1024
-SCAN_KINDS = (  # (magic, mime type, file extension)
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
 REASON_MAX = 500
 TIME = "%Y-%m-%d %H:%M"
 
@@ -281,14 +277,6 @@ def submit(campaign: Campaign, unit: Unit, user) -> CampaignReport:
     return report
 
 
-def scan_kind(head: bytes) -> tuple[str, str] | None:
-    """(mime type, extension) of a PDF, JPEG or PNG by its first bytes; None for anything else."""
-    for magic, mime, extension in SCAN_KINDS:
-        if head.startswith(magic):
-            return mime, extension
-    return None
-
-
 def read_scan(stream, size: int | None) -> bytes:
     """The bytes of an uploaded scan, refused (ReportError) when larger than SCAN_LIMIT — told
     by ``size`` where known, and never reading more than SCAN_LIMIT + 1 bytes — or when it is
@@ -301,7 +289,7 @@ def read_scan(stream, size: int | None) -> bytes:
         raise ReportError(f"文件超过 {SCAN_LIMIT // 1048576} MB 的上限，没有保存。请降低扫描分辨率后再上传。")
     if not data:
         raise ReportError("上传的文件是空的。")
-    if scan_kind(data[:16]) is None:
+    if scanned_kind(data[:16]) is None:
         raise ReportError("只能上传 PDF、JPEG 或 PNG 格式的扫描件（文件内容不是这几种格式）。")
     return data
 
@@ -310,7 +298,7 @@ def attach_scan(report: CampaignReport, filename: str, data: bytes) -> None:
     """Attach (or replace) the signed, stamped scan of a standing report; its snapshot stays."""
     if report.returned_at is not None:
         raise ReportError("这份汇总表已被退回，不能再上传扫描件；请重新报送后上传。")
-    kind = scan_kind(data[:16])
+    kind = scanned_kind(data[:16])
     if kind is None or len(data) > SCAN_LIMIT or not data:
         raise ReportError("只能上传不超过 10 MB 的 PDF、JPEG 或 PNG 扫描件。")
     mime, extension = kind

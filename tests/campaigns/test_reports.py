@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from examsite.campaigns import reports, summary_sheet
 from examsite.clock import freeze, now
+from examsite.uploads import scanned_kind
 from examsite.extensions import db as _db
 from examsite.models import AuditLog, Attempt, CampaignReport, ExamMember, ExamUnit, Exemption
 from tests import factories as f
@@ -215,8 +216,8 @@ def test_scan_bounds_and_kinds():
         reports.read_scan(io.BytesIO(b"<html>%PDF-"), None)
     with pytest.raises(reports.ReportError, match="空的"):
         reports.read_scan(io.BytesIO(b""), 0)
-    assert reports.scan_kind(b"\xff\xd8\xff\xe0") == ("image/jpeg", "jpg")
-    assert reports.scan_kind(b"\x89PNG\r\n\x1a\n....") == ("image/png", "png")
+    assert scanned_kind(b"\xff\xd8\xff\xe0") == ("image/jpeg", "jpg")
+    assert scanned_kind(b"\x89PNG\r\n\x1a\n....") == ("image/png", "png")
     assert reports._clean_filename('..\\x/盖章"件.PDF', "pdf") == "盖章件.pdf"
 
 
